@@ -1,0 +1,55 @@
+# Set-up and everyday commands. `make demo` and `make test` do all set-up on a
+# fresh Debian machine: Debian libraries, the virtual environment, the package.
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+# Debian packages: WeasyPrint's libraries (libharfbuzz-subset0 makes font
+# subsetting fast), poppler-utils (pdftoppm/pdftotext for looking at PDFs).
+APT_RUNTIME := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core poppler-utils
+# For the browser tests: Debian's Chromium (npm, for axe-core, only if absent).
+APT_TEST    := chromium
+
+.PHONY: demo test lint bench serve clean deps test-deps
+
+demo: $(VENV)/.installed $(VENV)/.apt-runtime
+	$(VENV)/bin/outcomes demo --out demo-output
+
+test: $(VENV)/.installed $(VENV)/.apt-runtime $(VENV)/.apt-test $(VENV)/.axe
+	$(PY) -m pytest
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+
+bench: $(VENV)/.installed $(VENV)/.apt-runtime
+	for b in bench/bench_*.py; do $(PY) $$b || exit 1; done
+
+serve: $(VENV)/.installed
+	$(VENV)/bin/outcomes serve
+
+deps: $(VENV)/.installed $(VENV)/.apt-runtime
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+$(VENV)/.apt-runtime: $(VENV)/.installed
+	$(SUDO) apt-get update -qq
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(APT_RUNTIME) >/dev/null
+	touch $@
+
+$(VENV)/.apt-test: $(VENV)/.apt-runtime
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(APT_TEST) >/dev/null
+	command -v npm >/dev/null || $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null
+	touch $@
+
+$(VENV)/.axe: $(VENV)/.apt-test
+	npm install --silent --no-audit --no-fund --prefix $(VENV)/axe axe-core@4
+	touch $@
+
+clean:
+	rm -rf $(VENV) demo-output test-artifacts .pytest_cache

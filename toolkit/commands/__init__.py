@@ -1,0 +1,1 @@
+"""Subcommands of ``outcomes``; each module is imported only when its command runs."""

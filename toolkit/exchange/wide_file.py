@@ -1,0 +1,115 @@
+"""Read a wide response file (CSV or XLSX) and check its shape.
+
+A wide file has one row per participant and wave: ``participant``, ``wave``,
+optional ``site``, ``group`` and other columns, and one column per item id.
+Identifier columns are read as text, so participant codes keep their leading
+zeros; item columns are parsed as numbers where they can be, and scoring
+reports any cell that is not a number as written.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from toolkit.errors import InputFileError
+from toolkit.errors import Problem
+from toolkit.instruments.registry import Registry
+from toolkit.instruments.rules import did_you_mean
+
+REQUIRED = ("participant", "wave")
+TEXT_COLUMNS = ("participant", "wave", "site", "group")
+MAX_LISTED = 20
+
+
+def _read(path: Path) -> pd.DataFrame:
+    suffix = path.suffix.lower()
+    try:
+        if suffix in (".xlsx", ".xlsm"):
+            frame = pd.read_excel(path, dtype={c: str for c in TEXT_COLUMNS}, engine="openpyxl")
+        elif suffix in (".csv", ".txt", ""):
+            frame = pd.read_csv(path, dtype={c: str for c in TEXT_COLUMNS}, skipinitialspace=True, encoding="utf-8-sig")
+        else:
+            raise InputFileError([Problem(str(path), f"cannot read '{suffix}' files; save it as .csv or .xlsx")])
+    except InputFileError:
+        raise
+    except FileNotFoundError:
+        raise InputFileError([Problem(str(path), "no such file; check the path")]) from None
+    except UnicodeDecodeError:
+        raise InputFileError([Problem(str(path), "the file is not UTF-8 text; save it as CSV UTF-8")]) from None
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError, OSError) as exc:
+        raise InputFileError([Problem(str(path), f"cannot read the file ({str(exc).strip()}); save it as CSV or XLSX with one header row")]) from None
+    frame.columns = [str(c).strip() for c in frame.columns]
+    return frame
+
+
+def _line(path: Path, index: int) -> str:
+    """Where a data row is: ``file:line`` for CSV (the header is line 1), ``file:row N`` for XLSX."""
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        return f"{path}:row {index + 2}"
+    return f"{path}:{index + 2}"
+
+
+def _short(path: Path, index: int) -> str:
+    return f"{'row' if path.suffix.lower() in ('.xlsx', '.xlsm') else 'line'} {index + 2}"
+
+
+def check_wide(frame: pd.DataFrame, path: Path, registry: Registry) -> list[Problem]:
+    """Every problem with the shape of a wide response frame."""
+    problems: list[Problem] = []
+    where = str(path)
+    for col in REQUIRED:
+        if col not in frame.columns:
+            hint = did_you_mean(col, [str(c) for c in frame.columns])
+            problems.append(Problem(f"{where}:1", f"no '{col}' column{hint or ';'} the header row must name '{col}' (columns found: {', '.join(map(str, frame.columns[:12]))})"))
+    dupes = frame.columns[frame.columns.duplicated()]
+    for col in dict.fromkeys(dupes):
+        problems.append(Problem(f"{where}:1", f"column '{col}' appears twice; keep one"))
+    prefixes = sorted((inst.id for inst in registry), key=len, reverse=True)
+    item_like = re.compile(r"^(" + "|".join(map(re.escape, prefixes)) + r")_\w+$")
+    for col in frame.columns:
+        m = item_like.match(col)
+        if m and registry.item(col) is None:
+            inst = registry.get(m.group(1))
+            hint = did_you_mean(col, [i.id for i in inst.items])
+            problems.append(Problem(f"{where}:1", f"column '{col}' looks like an item of {inst.short_title} but {inst.id} has no such item{hint or ';'} its items are {inst.items[0].id} to {inst.items[-1].id}"))
+    if problems:
+        return problems
+    for col in REQUIRED:
+        blank = frame[col].isna() | (frame[col].astype(str).str.strip() == "")
+        for i in frame.index[blank][:MAX_LISTED]:
+            problems.append(Problem(_line(path, i), f"column '{col}' is empty; every row needs a {col}"))
+    key = frame["participant"].astype(str).str.strip() + "\x00" + frame["wave"].astype(str).str.strip()
+    dup = key.duplicated(keep=False) & frame["participant"].notna()
+    if dup.any():
+        first = {}
+        for i, k in key[dup].items():
+            if k in first:
+                if len(problems) < MAX_LISTED:
+                    problems.append(Problem(_line(path, i), f"participant '{frame.at[i, 'participant']}' wave '{frame.at[i, 'wave']}' appears again (first at {_short(path, first[k])}); keep one row per participant and wave"))
+            else:
+                first[k] = i
+    return problems
+
+
+def read_wide(path: Path | str, registry: Registry) -> pd.DataFrame:
+    """Read and check a wide response file.
+
+    Raises
+    ------
+    InputFileError
+        Listing every problem (unreadable file, missing ``participant`` or
+        ``wave`` column, duplicate participant and wave rows, columns that
+        look like items but are not), with file, line and column.
+    """
+    p = Path(path)
+    frame = _read(p)
+    problems = check_wide(frame, p, registry)
+    if problems:
+        raise InputFileError(problems)
+    for col in ("participant", "wave", "site", "group"):
+        if col in frame.columns:
+            frame[col] = frame[col].astype(str).str.strip()
+    return frame
