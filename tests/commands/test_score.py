@@ -105,3 +105,13 @@ def test_list_and_show(runner):
     assert "adult_hope_3" in shown.output and "[filler]" in shown.output
     missing = runner.invoke(main, ["instruments", "show", "hope"])
     assert missing.exit_code == 1 and "instrument 'hope' is not defined" in missing.output
+
+
+def test_blank_site_stays_missing(tmp_path):
+    from toolkit.exchange.wide_file import read_wide
+    from toolkit.instruments import default_registry
+
+    src = write(tmp_path, "a,baseline,,1,1,1,1,1,1,1,1,0", "b,baseline, north ,1,1,1,1,1,1,1,1,0")
+    frame = read_wide(src, default_registry())
+    assert frame["site"].isna().tolist() == [True, False]
+    assert frame.loc[1, "site"] == "north"

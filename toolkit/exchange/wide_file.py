@@ -109,7 +109,8 @@ def read_wide(path: Path | str, registry: Registry) -> pd.DataFrame:
     problems = check_wide(frame, p, registry)
     if problems:
         raise InputFileError(problems)
-    for col in ("participant", "wave", "site", "group"):
+    for col in TEXT_COLUMNS:
         if col in frame.columns:
-            frame[col] = frame[col].astype(str).str.strip()
+            text = frame[col].str.strip()  # a blank cell stays missing, never the text "nan"
+            frame[col] = text.mask(text == "")
     return frame
