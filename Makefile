@@ -17,7 +17,9 @@ APT_TEST    := chromium
 demo: $(VENV)/.installed $(VENV)/.apt-runtime
 	$(VENV)/bin/outcomes demo --out demo-output
 
-test: $(VENV)/.installed $(VENV)/.apt-runtime $(VENV)/.apt-test $(VENV)/.axe
+AXE_JS := .cache/axe-core/node_modules/axe-core/axe.min.js
+
+test: $(VENV)/.installed $(VENV)/.apt-runtime $(VENV)/.apt-test $(AXE_JS)
 	$(PY) -m pytest
 
 lint: $(VENV)/.installed
@@ -47,9 +49,8 @@ $(VENV)/.apt-test: $(VENV)/.apt-runtime
 	command -v npm >/dev/null || $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null
 	touch $@
 
-$(VENV)/.axe: $(VENV)/.apt-test
-	npm install --silent --no-audit --no-fund --prefix $(VENV)/axe axe-core@4
-	touch $@
+$(AXE_JS): $(VENV)/.apt-test
+	npm install --silent --no-audit --no-fund --no-save --prefix .cache/axe-core axe-core@4
 
 clean:
-	rm -rf $(VENV) demo-output test-artifacts .pytest_cache
+	rm -rf $(VENV) .cache demo-output test-artifacts .pytest_cache

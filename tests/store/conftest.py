@@ -1,0 +1,124 @@
+"""Store fixtures: a migrated database on SQLite, and on PostgreSQL when DATABASE_URL_TEST is set."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+
+from toolkit.instruments import default_registry
+from toolkit.instruments import load_instrument_text
+from toolkit.instruments import Registry
+from toolkit.store.engine import make_engine
+from toolkit.store.engine import make_sessionmaker
+from toolkit.store.migrate import upgrade
+from toolkit.store.testing import clear_tables
+from toolkit.store.testing import scratch_schema
+
+BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("DATABASE_URL_TEST") else [])
+
+MOOD_YAML = """
+id: mood
+version: 1
+title: Mood check
+short_title: Mood
+construct: mood
+domain: recovery
+area: wellbeing
+citation: Test instrument.
+licence: {status: free}
+allow_decline: true
+instructions: {en: "How are you?", es: "¿Cómo está?"}
+response_scales:
+  agree:
+    type: choice
+    options:
+      - {value: 1, label: {en: "No", es: "No"}}
+      - {value: 2, label: {en: Somewhat, es: Algo}}
+      - {value: 3, label: {en: "Yes", es: Sí}}
+  nights:
+    type: count
+    max: 90
+    unit: {en: nights, es: noches}
+items:
+  - {id: mood_1, scale: agree, text: {en: I feel hopeful, es: Me siento con esperanza}}
+  - {id: mood_2, scale: agree, text: {en: I feel safe, es: Me siento seguro(a)}, reverse: true}
+  - {id: mood_3, scale: nights, allow_decline: false, text: {en: Nights away from home, es: Noches fuera de casa}}
+scoring: {method: sum, higher_is: better}
+scales:
+  - {id: total, items: [mood_1, mood_2], min_answered: 1, range: [2, 6]}
+"""
+
+
+@pytest.fixture(scope="session")
+def registry() -> Registry:
+    """The shipped instruments plus a small test instrument ``mood`` (decline allowed, a count item)."""
+    shipped = list(default_registry())
+    return Registry([*shipped, load_instrument_text(MOOD_YAML, "mood.yaml")])
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def migrated_url(request, tmp_path_factory):
+    """A database migrated once per backend: a template SQLite file, or a private PostgreSQL schema."""
+    if request.param == "sqlite":
+        path = tmp_path_factory.mktemp("template") / "template.sqlite"
+        engine = make_engine(f"sqlite:///{path}")
+        upgrade(engine)
+        engine.dispose()
+        yield f"sqlite:///{path}"
+    else:
+        with scratch_schema(os.environ["DATABASE_URL_TEST"]) as url:
+            engine = make_engine(url)
+            upgrade(engine)
+            engine.dispose()
+            yield url
+
+
+@pytest.fixture
+def db_url(migrated_url, tmp_path):
+    """A migrated, empty database for one test."""
+    if migrated_url.startswith("sqlite"):
+        path = tmp_path / "outcomes.sqlite"
+        shutil.copy(migrated_url.removeprefix("sqlite:///"), path)
+        yield f"sqlite:///{path}"
+    else:
+        yield migrated_url
+        engine = make_engine(migrated_url)
+        clear_tables(engine)
+        engine.dispose()
+
+
+@pytest.fixture
+def engine(db_url):
+    engine = make_engine(db_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def session(engine):
+    with make_sessionmaker(engine)() as s:
+        yield s
+
+
+@pytest.fixture
+def program(session, registry):
+    """Program ``east`` (waves baseline, exit; battery phq9, mood) with participant P001 and a staff user."""
+    from toolkit.store.programs import add_participant
+    from toolkit.store.programs import create_program
+    from toolkit.store.users import create_user
+
+    prog = create_program(session, registry, "east", "Eastside Respite", ["baseline", "exit"], ["phq9", "mood"])
+    add_participant(session, prog, "P001", site="Main St", group="peer")
+    create_user(session, "staff@example.org", "correct horse battery", "staff", ["east"])
+    session.commit()
+    return prog
+
+
+@pytest.fixture(autouse=True)
+def quick_password_hashing(monkeypatch):
+    """Cheaper argon2id parameters in tests (hashes are still argon2id)."""
+    from argon2 import PasswordHasher
+
+    monkeypatch.setattr("toolkit.store.users._hasher", PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1))

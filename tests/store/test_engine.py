@@ -1,0 +1,51 @@
+"""One database URL rule for every entry point, and SQLite's connection settings."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
+
+from toolkit.store.engine import begin_write
+from toolkit.store.engine import database_url
+from toolkit.store.engine import describe_url
+from toolkit.store.engine import make_engine
+from toolkit.store.engine import make_sessionmaker
+
+
+def test_database_url_prefers_override_then_environment_then_instance(monkeypatch, tmp_path):
+    monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://u:secret@db/x")
+    assert database_url(tmp_path, override="sqlite:///o.db") == "sqlite:///o.db"
+    assert database_url(tmp_path) == "postgresql+psycopg://u:secret@db/x"
+    monkeypatch.delenv("DATABASE_URL")
+    assert database_url(tmp_path) == f"sqlite:///{(tmp_path / 'outcomes.sqlite').resolve()}"
+    monkeypatch.setenv("OUTCOMES_INSTANCE", str(tmp_path / "inst"))
+    assert database_url() == f"sqlite:///{(tmp_path / 'inst' / 'outcomes.sqlite').resolve()}"
+
+
+def test_describe_url_hides_the_password():
+    assert "secret" not in describe_url("postgresql+psycopg://u:secret@db/x")
+
+
+def test_sqlite_connections_use_wal_busy_timeout_and_foreign_keys(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'sub' / 'x.sqlite'}")
+    with engine.connect() as conn:
+        assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        assert conn.execute(text("PRAGMA busy_timeout")).scalar() == 5000
+        assert conn.execute(text("PRAGMA synchronous")).scalar() == 1  # NORMAL
+    engine.dispose()
+
+
+def test_begin_write_takes_the_sqlite_write_lock_at_once(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'x.sqlite'}", busy_timeout_ms=100)
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE t (x INTEGER)"))
+    factory = make_sessionmaker(engine)
+    with factory() as first, factory() as reader, factory() as writer:
+        begin_write(first)
+        first.execute(text("SELECT 1"))
+        assert reader.execute(text("SELECT count(*) FROM t")).scalar() == 0  # readers are not blocked
+        with pytest.raises(OperationalError, match="locked"):
+            begin_write(writer)
+    engine.dispose()

@@ -1,0 +1,217 @@
+"""Web fixtures in the style of Flask's tutorial: ``app``, ``client``, ``runner``, plus sign-in helpers.
+
+The database is migrated through Alembic, on SQLite and (when
+DATABASE_URL_TEST is set) on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+
+import pytest
+
+from toolkit.instruments import default_registry
+from toolkit.instruments import load_instrument_text
+from toolkit.instruments import Registry
+from toolkit.store.engine import make_engine
+from toolkit.store.engine import make_sessionmaker
+from toolkit.store.migrate import upgrade
+from toolkit.store.programs import add_participant
+from toolkit.store.programs import create_program
+from toolkit.store.testing import clear_tables
+from toolkit.store.testing import scratch_schema
+from toolkit.store.users import create_user
+from toolkit.web import create_app
+
+BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("DATABASE_URL_TEST") else [])
+PASSWORD = "correct horse battery"
+
+MOOD_YAML = """
+id: webmood
+version: 1
+title: Mood check
+short_title: Mood
+construct: mood
+domain: recovery
+area: wellbeing
+citation: Test instrument.
+licence: {status: free}
+allow_decline: true
+instructions: {en: "How are you today?", es: "¿Cómo está hoy?"}
+response_scales:
+  agree:
+    type: choice
+    options:
+      - {value: 1, label: {en: "No", es: "No"}}
+      - {value: 2, label: {en: Somewhat, es: Algo}}
+      - {value: 3, label: {en: "Yes", es: Sí}}
+  nights:
+    type: count
+    max: 90
+    unit: {en: nights, es: noches}
+items:
+  - {id: webmood_1, scale: agree, text: {en: I feel hopeful, es: Me siento con esperanza}}
+  - {id: webmood_2, scale: nights, text: {en: Nights away from home, es: Noches fuera de casa}}
+scoring: {method: sum, higher_is: better}
+scales:
+  - {id: total, items: [webmood_1], min_answered: 1, range: [1, 3]}
+"""
+
+
+@pytest.fixture(scope="session")
+def registry() -> Registry:
+    return Registry([*default_registry(), load_instrument_text(MOOD_YAML, "webmood.yaml")])
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def migrated_url(request, tmp_path_factory):
+    if request.param == "sqlite":
+        path = tmp_path_factory.mktemp("webtemplate") / "template.sqlite"
+        engine = make_engine(f"sqlite:///{path}")
+        upgrade(engine)
+        engine.dispose()
+        yield f"sqlite:///{path}"
+    else:
+        with scratch_schema(os.environ["DATABASE_URL_TEST"]) as url:
+            engine = make_engine(url)
+            upgrade(engine)
+            engine.dispose()
+            yield url
+
+
+@pytest.fixture
+def db_url(migrated_url, tmp_path):
+    if migrated_url.startswith("sqlite"):
+        path = tmp_path / "outcomes.sqlite"
+        shutil.copy(migrated_url.removeprefix("sqlite:///"), path)
+        yield f"sqlite:///{path}"
+    else:
+        yield migrated_url
+        engine = make_engine(migrated_url)
+        clear_tables(engine)
+        engine.dispose()
+
+
+@pytest.fixture
+def seeded(db_url, registry):
+    """Programs east (phq9 + webmood; baseline, exit) and west (phq9), participants and three users."""
+    engine = make_engine(db_url)
+    with make_sessionmaker(engine)() as s:
+        east = create_program(s, registry, "east", "Eastside Respite", ["baseline", "exit"], ["phq9", "webmood"])
+        west = create_program(s, registry, "west", "Westside Drop-in", ["baseline"], ["phq9"])
+        add_participant(s, east, "E001")
+        add_participant(s, east, "E002")
+        add_participant(s, west, "W001")
+        create_user(s, "admin@example.org", PASSWORD, "admin")
+        create_user(s, "east@example.org", PASSWORD, "staff", ["east"])
+        create_user(s, "west@example.org", PASSWORD, "staff", ["west"])
+        s.commit()
+    engine.dispose()
+    return db_url
+
+
+@pytest.fixture
+def app(seeded, registry, tmp_path):
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": seeded,
+            "REGISTRY": registry,
+            "SECRET_KEY": "test-secret",
+            "INSTANCE_PATH": str(tmp_path / "instance"),
+        }
+    )
+    yield app
+    app.extensions["outcomes.engine"].dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def db(app):
+    """A session on the app's database, for checking what was stored."""
+    with app.extensions["outcomes.sessions"]() as s:
+        yield s
+
+
+class Web:
+    """Helpers for driving the app through the test client."""
+
+    def __init__(self, client) -> None:
+        self.client = client
+
+    @staticmethod
+    def csrf(html: bytes | str) -> str:
+        """The CSRF token in a page."""
+        text = html.decode() if isinstance(html, bytes) else html
+        match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"', text)
+        assert match, "no CSRF token on the page"
+        return match.group(1) or match.group(2)
+
+
+    @staticmethod
+    def hidden(html: bytes, name: str) -> str:
+        text = html.decode()
+        match = re.search(rf'name="{name}" type="hidden" value="([^"]*)"', text) or re.search(rf'id="{name}" name="{name}" type="hidden" value="([^"]*)"', text)
+        assert match, f"no hidden field {name}"
+        return match.group(1)
+
+
+    def sign_in(self, email: str, password: str = PASSWORD):
+        page = self.client.get("/auth/login")
+        return self.client.post("/auth/login", data={"email": email, "password": password, "csrf_token": self.csrf(page.data)})
+
+
+    def start_kiosk(self, slug: str = "east", code: str = "E001", wave: str = "baseline", language: str = "en", email: str = "east@example.org"):
+        """Sign in, hand the tablet over for ``code`` at ``wave``; returns the first kiosk page."""
+        self.sign_in(email)
+        page = self.client.get(f"/staff/p/{slug}/")
+        data = {"start-participant": code, "start-wave": wave, "start-language": language, "csrf_token": self.csrf(page.data)}
+        response = self.client.post(f"/staff/p/{slug}/sessions", data=data)
+        assert response.status_code == 302, response.data
+        return self.client.get("/kiosk/", follow_redirects=True)
+
+
+    @classmethod
+    def page_fields(cls, response) -> dict:
+        """The hidden control fields of a kiosk page."""
+        return {
+            "csrf_token": cls.csrf(response.data),
+            "submission_key": cls.hidden(response.data, "submission_key"),
+            "ref": cls.hidden(response.data, "ref"),
+            "page": cls.hidden(response.data, "page"),
+        }
+
+
+    @staticmethod
+    def phq9(values) -> dict:
+        return {f"phq9_{i + 1}": str(v) for i, v in enumerate(values)}
+
+
+@pytest.fixture
+def web(client) -> Web:
+    return Web(client)
+
+
+@pytest.fixture(autouse=True)
+def quick_password_hashing(monkeypatch):
+    """Cheaper argon2id parameters in tests (hashes are still argon2id)."""
+    from argon2 import PasswordHasher
+
+    monkeypatch.setattr("toolkit.store.users._hasher", PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1))
+
+
+@pytest.fixture
+def another_tablet(app):
+    """A factory of helpers for further browsers (other tablets)."""
+    return lambda: Web(app.test_client())

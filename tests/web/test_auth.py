@@ -1,0 +1,70 @@
+"""Sign-in, sessions, cookies and the sign-in rate limit."""
+
+from __future__ import annotations
+
+from toolkit.store.users import MAX_FAILURES
+
+
+def test_sign_in_and_out(client, web):
+    response = web.sign_in("east@example.org")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/staff/")
+    assert client.get("/staff/").status_code == 200
+    page = client.get("/staff/")
+    out = client.post("/auth/logout", data={"csrf_token": web.csrf(page.data)})
+    assert out.status_code == 302
+    assert client.get("/staff/").status_code == 302  # back to sign-in
+
+
+def test_wrong_password_is_refused(client, web):
+    response = web.sign_in("east@example.org", "not the password")
+    assert response.status_code == 401
+    assert b"do not match" in response.data
+    assert client.get("/staff/").status_code == 302
+
+
+def test_staff_pages_need_sign_in(client):
+    for url in ("/staff/", "/staff/p/east/", "/staff/p/east/alerts", "/staff/admin/users"):
+        response = client.get(url)
+        assert response.status_code == 302 and "/auth/login" in response.headers["Location"]
+
+
+def test_session_cookie_is_httponly_and_samesite(client, web):
+    response = web.sign_in("east@example.org")
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_secure_cookie_setting(app, client, web):
+    app.config["SESSION_COOKIE_SECURE"] = True
+    response = client.get("/auth/login", base_url="https://localhost")
+    assert "Secure" in response.headers["Set-Cookie"]
+
+
+def test_rate_limit_after_repeated_failures(client, web):
+    for _ in range(MAX_FAILURES):
+        assert web.sign_in("east@example.org", "wrong password").status_code == 401
+    blocked = web.sign_in("east@example.org")  # even the right password now waits
+    assert blocked.status_code == 429
+    assert b"15 minutes" in blocked.data
+    other = web.sign_in("west@example.org")  # another account is not blocked
+    assert other.status_code == 302
+
+
+def test_login_without_csrf_token_is_rejected(client):
+    response = client.post("/auth/login", data={"email": "east@example.org", "password": "correct horse battery"})
+    assert response.status_code == 400
+    assert b"security token" in response.data
+
+
+def test_next_must_stay_on_this_site(client, web):
+    page = client.get("/auth/login")
+    data = {"email": "east@example.org", "password": "correct horse battery", "csrf_token": web.csrf(page.data)}
+    response = client.post("/auth/login?next=https://evil.example/x", data=data)
+    assert response.headers["Location"].endswith("/staff/")
+
+
+def test_pages_are_not_cached_and_have_security_headers(client):
+    response = client.get("/auth/login")
+    assert response.headers["Cache-Control"].startswith("no-store")
+    assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"

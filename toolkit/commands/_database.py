@@ -1,0 +1,30 @@
+"""The ``--database`` option shared by the commands that open the store."""
+
+from __future__ import annotations
+
+import click
+
+database_option = click.option(
+    "--database",
+    "database",
+    metavar="URL",
+    default=None,
+    help="SQLAlchemy URL of the database (default: $DATABASE_URL, else instance/outcomes.sqlite).",
+)
+
+
+def open_store(database: str | None, *, require_current: bool = True):
+    """The engine and a session for the database, checking its schema is migrated."""
+    from toolkit.store.engine import database_url
+    from toolkit.store.engine import describe_url
+    from toolkit.store.engine import make_engine
+    from toolkit.store.engine import make_sessionmaker
+    from toolkit.store.migrate import is_current
+
+    url = database_url(override=database)
+    engine = make_engine(url)
+    if require_current and not is_current(engine):
+        raise click.ClickException(
+            f"{describe_url(url)}: the database schema is missing or out of date; run `outcomes db upgrade` first"
+        )
+    return engine, make_sessionmaker(engine)()

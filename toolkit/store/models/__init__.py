@@ -1,0 +1,41 @@
+"""The tables of the response store."""
+
+from toolkit.store.models.base import Base
+from toolkit.store.models.base import utcnow
+from toolkit.store.models.capture import Administration
+from toolkit.store.models.capture import Alert
+from toolkit.store.models.capture import AuditEvent
+from toolkit.store.models.capture import ItemResponse
+from toolkit.store.models.capture import KioskSession
+from toolkit.store.models.capture import PageSave
+from toolkit.store.models.people import LoginFailure
+from toolkit.store.models.people import Participant
+from toolkit.store.models.people import ROLES
+from toolkit.store.models.people import staff_programs
+from toolkit.store.models.people import StaffUser
+from toolkit.store.models.program import BatteryEntry
+from toolkit.store.models.program import PAGE_MODES
+from toolkit.store.models.program import Program
+from toolkit.store.models.program import Site
+from toolkit.store.models.program import Wave
+
+__all__ = [
+    "PAGE_MODES",
+    "ROLES",
+    "Administration",
+    "Alert",
+    "AuditEvent",
+    "Base",
+    "BatteryEntry",
+    "ItemResponse",
+    "KioskSession",
+    "LoginFailure",
+    "PageSave",
+    "Participant",
+    "Program",
+    "Site",
+    "StaffUser",
+    "Wave",
+    "staff_programs",
+    "utcnow",
+]

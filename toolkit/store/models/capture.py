@@ -1,0 +1,171 @@
+"""What participants answer: administrations, item responses, alerts and kiosk sessions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint
+from sqlalchemy import ForeignKey
+from sqlalchemy import String
+from sqlalchemy import Text
+from sqlalchemy import UniqueConstraint
+from sqlalchemy.orm import Mapped
+from sqlalchemy.orm import mapped_column
+from sqlalchemy.orm import relationship
+
+from toolkit.store.models.base import Base
+from toolkit.store.models.base import utcnow
+from toolkit.store.models.people import Participant
+from toolkit.store.models.people import StaffUser
+from toolkit.store.models.program import Wave
+
+KIOSK_STATUSES = ("active", "paused", "complete", "cancelled")
+
+
+class KioskSession(Base):
+    """One hand-over of a tablet: a participant answering a wave's battery.
+
+    The browser holds a random token whose SHA-256 is ``token_hash``; the
+    pages to show are frozen in ``plan`` when the session starts.
+    """
+
+    __tablename__ = "kiosk_sessions"
+    __table_args__ = (
+        CheckConstraint("status IN ('active', 'paused', 'complete', 'cancelled')", name="status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ref: Mapped[str] = mapped_column(String(32), unique=True)
+    token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id", ondelete="SET NULL"))
+    participant_id: Mapped[int] = mapped_column(
+        ForeignKey("participants.id", ondelete="CASCADE"), index=True
+    )
+    wave_id: Mapped[int] = mapped_column(ForeignKey("waves.id", ondelete="CASCADE"))
+    language: Mapped[str] = mapped_column(String(8), default="en")
+    status: Mapped[str] = mapped_column(String(12), default="active")
+    plan: Mapped[list] = mapped_column(default=list)
+    current_page: Mapped[int] = mapped_column(default=0)
+    furthest_page: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    completed_at: Mapped[datetime | None]
+
+    participant: Mapped[Participant] = relationship()
+    wave: Mapped[Wave] = relationship()
+    staff: Mapped[StaffUser | None] = relationship()
+
+    @property
+    def page_count(self) -> int:
+        return len(self.plan)
+
+
+class Administration(Base):
+    """One instrument (id and version) given to one participant at one wave."""
+
+    __tablename__ = "administrations"
+    __table_args__ = (
+        UniqueConstraint("participant_id", "wave_id", "instrument_id"),
+        CheckConstraint("status IN ('in_progress', 'complete')", name="status"),
+        CheckConstraint("mode IN ('tablet', 'paper', 'import')", name="mode"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    participant_id: Mapped[int] = mapped_column(
+        ForeignKey("participants.id", ondelete="CASCADE"), index=True
+    )
+    wave_id: Mapped[int] = mapped_column(ForeignKey("waves.id", ondelete="CASCADE"), index=True)
+    instrument_id: Mapped[str] = mapped_column(String(40))
+    instrument_version: Mapped[int]
+    status: Mapped[str] = mapped_column(String(12), default="in_progress")
+    mode: Mapped[str] = mapped_column(String(8), default="tablet")
+    language: Mapped[str] = mapped_column(String(8), default="en")
+    submission_key: Mapped[str] = mapped_column(String(64), unique=True)
+    kiosk_session_id: Mapped[int | None] = mapped_column(
+        ForeignKey("kiosk_sessions.id", ondelete="SET NULL")
+    )
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    completed_at: Mapped[datetime | None]
+
+    participant: Mapped[Participant] = relationship()
+    wave: Mapped[Wave] = relationship()
+    responses: Mapped[list[ItemResponse]] = relationship(
+        back_populates="administration", cascade="all, delete-orphan"
+    )
+
+
+class ItemResponse(Base):
+    """The answer to one item: a number, or declined ("prefer not to say")."""
+
+    __tablename__ = "item_responses"
+    __table_args__ = (
+        UniqueConstraint("administration_id", "item_id"),
+        CheckConstraint("(value IS NULL) = declined", name="value_or_declined"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    administration_id: Mapped[int] = mapped_column(
+        ForeignKey("administrations.id", ondelete="CASCADE"), index=True
+    )
+    item_id: Mapped[str] = mapped_column(String(40))
+    value: Mapped[float | None]
+    declined: Mapped[bool] = mapped_column(default=False)
+    answered_at: Mapped[datetime] = mapped_column(default=utcnow)
+    changed_at: Mapped[datetime | None]
+
+    administration: Mapped[Administration] = relationship(back_populates="responses")
+
+
+class Alert(Base):
+    """A safety rule that fired on an answer, until staff acknowledge it with a note."""
+
+    __tablename__ = "alerts"
+    __table_args__ = (UniqueConstraint("administration_id", "item_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    administration_id: Mapped[int] = mapped_column(
+        ForeignKey("administrations.id", ondelete="CASCADE"), index=True
+    )
+    item_id: Mapped[str] = mapped_column(String(40))
+    value: Mapped[float]
+    level: Mapped[str] = mapped_column(String(12))
+    raised_at: Mapped[datetime] = mapped_column(default=utcnow)
+    acknowledged_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_users.id", ondelete="SET NULL")
+    )
+    acknowledged_at: Mapped[datetime | None]
+    note: Mapped[str | None] = mapped_column(Text)
+
+    administration: Mapped[Administration] = relationship()
+    acknowledged_by: Mapped[StaffUser | None] = relationship()
+
+
+class PageSave(Base):
+    """One accepted page submission; its unique key makes a replayed POST a no-op."""
+
+    __tablename__ = "page_saves"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kiosk_session_id: Mapped[int] = mapped_column(
+        ForeignKey("kiosk_sessions.id", ondelete="CASCADE"), index=True
+    )
+    page_index: Mapped[int]
+    submission_key: Mapped[str] = mapped_column(String(64), unique=True)
+    saved_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class AuditEvent(Base):
+    """Something that happened, who did it, and the details (old and new values)."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id", ondelete="SET NULL"))
+    program_id: Mapped[int | None] = mapped_column(ForeignKey("programs.id", ondelete="SET NULL"))
+    kiosk_session_id: Mapped[int | None] = mapped_column(
+        ForeignKey("kiosk_sessions.id", ondelete="SET NULL")
+    )
+    detail: Mapped[dict] = mapped_column(default=dict)
+    note: Mapped[str | None] = mapped_column(Text)

@@ -1,0 +1,84 @@
+"""Participants (pseudonymous) and staff users with their program scope."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint
+from sqlalchemy import Column
+from sqlalchemy import ForeignKey
+from sqlalchemy import String
+from sqlalchemy import Table
+from sqlalchemy import UniqueConstraint
+from sqlalchemy.orm import Mapped
+from sqlalchemy.orm import mapped_column
+from sqlalchemy.orm import relationship
+
+from toolkit.store.models.base import Base
+from toolkit.store.models.base import utcnow
+from toolkit.store.models.program import Program
+from toolkit.store.models.program import Site
+
+ROLES = ("admin", "evaluator", "staff")
+
+staff_programs = Table(
+    "staff_programs",
+    Base.metadata,
+    Column("staff_id", ForeignKey("staff_users.id", ondelete="CASCADE"), primary_key=True),
+    Column("program_id", ForeignKey("programs.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Participant(Base):
+    """A person known only by a pseudonymous code, unique within the program."""
+
+    __tablename__ = "participants"
+    __table_args__ = (UniqueConstraint("program_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    program_id: Mapped[int] = mapped_column(
+        ForeignKey("programs.id", ondelete="CASCADE"), index=True
+    )
+    code: Mapped[str] = mapped_column(String(40))
+    site_id: Mapped[int | None] = mapped_column(ForeignKey("sites.id", ondelete="SET NULL"))
+    group: Mapped[str | None] = mapped_column(String(40))
+    attributes: Mapped[dict] = mapped_column(default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    program: Mapped[Program] = relationship()
+    site: Mapped[Site | None] = relationship()
+
+
+class StaffUser(Base):
+    """A person who signs in to the staff pages; admins see every program."""
+
+    __tablename__ = "staff_users"
+    __table_args__ = (CheckConstraint("role IN ('admin', 'evaluator', 'staff')", name="role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(12))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    programs: Mapped[list[Program]] = relationship(
+        secondary=staff_programs, order_by="Program.slug"
+    )
+
+    def can_see(self, program: Program) -> bool:
+        """True when this user may see and change ``program``'s data."""
+        return self.active and (
+            self.role == "admin" or any(p.id == program.id for p in self.programs)
+        )
+
+
+class LoginFailure(Base):
+    """A failed sign-in, kept to rate-limit guessing by email and address."""
+
+    __tablename__ = "login_failures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), index=True)
+    ip: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

@@ -1,0 +1,51 @@
+"""One database session per request, and the instrument registry, for the views."""
+
+from __future__ import annotations
+
+from flask import current_app
+from flask import Flask
+from flask import g
+from flask import request
+from sqlalchemy.orm import Session
+
+from toolkit.instruments import Registry
+from toolkit.store.engine import begin_write
+from toolkit.store.engine import make_engine
+from toolkit.store.engine import make_sessionmaker
+
+
+def init_db(app: Flask) -> None:
+    """Create the app's engine and session factory; close each request's session at teardown."""
+    engine = make_engine(app.config["DATABASE_URL"])
+    app.extensions["outcomes.engine"] = engine
+    app.extensions["outcomes.sessions"] = make_sessionmaker(engine)
+
+    @app.before_request
+    def _write_transaction() -> None:
+        # Requests that may read and then write take SQLite's write lock up front,
+        # so concurrent tablets wait their turn instead of failing with "locked".
+        if (request.method == "POST" and request.endpoint != "auth.login") or request.blueprint == "kiosk":
+            begin_write(get_db())
+
+    @app.teardown_appcontext
+    def _close(_exc: BaseException | None) -> None:
+        db = g.pop("db", None)
+        if db is not None:
+            db.close()
+
+
+def get_db() -> Session:
+    """The request's database session (opened on first use)."""
+    if "db" not in g:
+        g.db = current_app.extensions["outcomes.sessions"]()
+    return g.db
+
+
+def get_registry() -> Registry:
+    """The instrument registry: ``app.config['REGISTRY']`` or the shipped instruments."""
+    registry = current_app.config.get("REGISTRY")
+    if registry is None:
+        from toolkit.instruments import default_registry
+
+        registry = current_app.config["REGISTRY"] = default_registry()
+    return registry

@@ -1,0 +1,71 @@
+"""Staff forms (sign-in, participants, sessions, alerts, users, programs)."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import EmailField
+from wtforms import IntegerField
+from wtforms import PasswordField
+from wtforms import SelectChoice
+from wtforms import SelectField
+from wtforms import SelectMultipleField
+from wtforms import StringField
+from wtforms import TextAreaField
+from wtforms.validators import DataRequired
+from wtforms.validators import InputRequired
+from wtforms.validators import Length
+from wtforms.validators import NumberRange
+from wtforms.validators import Optional
+from wtforms.validators import Regexp
+
+from toolkit.store.models import PAGE_MODES
+from toolkit.store.models import ROLES
+
+LANG_CHOICES = [SelectChoice("en", "English"), SelectChoice("es", "Español")]
+
+
+class LoginForm(FlaskForm):
+    email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
+    password = PasswordField("Password", validators=[DataRequired(), Length(max=200)])
+
+
+class ParticipantForm(FlaskForm):
+    code = StringField(
+        "Participant code",
+        validators=[
+            DataRequired(),
+            Regexp(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$", message="Use letters, digits, '.', '_' or '-' (no names)."),
+        ],
+    )
+    site = StringField("Site (optional)", validators=[Optional(), Length(max=100)])
+    group = StringField("Group (optional)", validators=[Optional(), Length(max=40)])
+
+
+class StartSessionForm(FlaskForm):
+    participant = StringField("Participant code", validators=[DataRequired(), Length(max=40)])
+    wave = SelectField("Wave", validators=[InputRequired()])
+    language = SelectField("Language", choices=LANG_CHOICES, default="en")
+
+
+class AcknowledgeForm(FlaskForm):
+    note = TextAreaField(
+        "What was done", validators=[DataRequired(message="Write what was done (for example: talked with them, safety plan reviewed)."), Length(max=2000)]
+    )
+
+
+class UserForm(FlaskForm):
+    email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
+    role = SelectField("Role", choices=[SelectChoice(r, r) for r in ROLES], default="staff")
+    programs = SelectMultipleField("Programs", choices=[])
+    password = PasswordField("Password (at least 10 characters)", validators=[DataRequired(), Length(min=10, max=200)])
+
+
+class ProgramForm(FlaskForm):
+    slug = StringField("Short name (slug)", validators=[DataRequired(), Regexp(r"^[a-z0-9][a-z0-9-]{0,39}$", message="Lowercase letters, digits and hyphens.")])
+    name = StringField("Program name", validators=[DataRequired(), Length(max=200)])
+    waves = StringField("Waves, in order (comma-separated)", default="baseline,exit", validators=[DataRequired()])
+    battery = StringField("Instruments, in order (comma-separated ids)", default="phq9,gad7,gse,state_hope,qpr15", validators=[DataRequired(), Length(max=400)])
+    page_mode = SelectField("Kiosk pages", choices=[SelectChoice(m, {"section": "One instrument per page", "item": "One question per screen"}[m]) for m in PAGE_MODES])
+    idle_timeout_s = IntegerField("Idle timeout (seconds)", default=300, validators=[NumberRange(min=30, max=3600)])
+    crisis_en = TextAreaField("Crisis message, English (blank: 988 Lifeline text)", validators=[Optional(), Length(max=2000)])
+    crisis_es = TextAreaField("Crisis message, Spanish (blank: 988 Lifeline text)", validators=[Optional(), Length(max=2000)])

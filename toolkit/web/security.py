@@ -1,0 +1,87 @@
+"""Secret key, response headers, and the role and program-scope checks of staff views."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from functools import wraps
+from pathlib import Path
+
+from flask import abort
+from flask import Flask
+from flask import request
+from flask_login import current_user
+from flask_login import login_required
+from sqlalchemy import select
+
+from toolkit.store.models import Program
+from toolkit.web.db import get_db
+
+CSP = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "frame-ancestors 'none'; form-action 'self'; base-uri 'none'; object-src 'none'"
+)
+
+
+def load_secret_key(instance_path: str) -> str:
+    """``$OUTCOMES_SECRET_KEY``, else a random key kept in ``instance/secret_key`` (created once)."""
+    env = os.environ.get("OUTCOMES_SECRET_KEY")
+    if env:
+        return env
+    path = Path(instance_path) / "secret_key"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as f:
+        f.write(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+def init_headers(app: Flask) -> None:
+    """No caching of any page (answers must not survive in the browser), plus hardening headers."""
+
+    @app.after_request
+    def _headers(response):
+        if request.endpoint != "static":
+            response.headers["Cache-Control"] = "no-store, max-age=0"
+            response.headers["Pragma"] = "no-cache"
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["X-Frame-Options"] = "DENY"
+        response.headers["Referrer-Policy"] = "no-referrer"
+        return response
+
+
+def roles_required(*roles: str):
+    """A view decorator: signed in, and (when roles are given) one of ``roles``; else 403."""
+
+    def decorate(view):
+        @wraps(view)
+        @login_required
+        def wrapped(*args, **kwargs):
+            if roles and current_user.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorate
+
+
+def program_or_403(slug: str) -> Program:
+    """The program with this slug if the signed-in user may see it: 404 if none, 403 if out of scope."""
+    program = get_db().scalar(select(Program).where(Program.slug == slug))
+    if program is None:
+        abort(404)
+    if not current_user.can_see(program):
+        abort(403)
+    return program
+
+
+def visible_program_ids() -> list[int] | None:
+    """Ids of the programs the user may see (None: all, for admins)."""
+    if current_user.role == "admin":
+        return None
+    return list(current_user.program_ids)
