@@ -89,14 +89,17 @@ def item_matrix(wide: pd.DataFrame, registry: Registry) -> ItemMatrix:
         inst, item = registry.item(col)
         v, bad = _numeric(wide[col])
         scale = inst.response_scales[item.scale]
-        present = ~np.isnan(v)
         if isinstance(scale, ChoiceScale) and not _consecutive_integers(scale.values):
-            allowed = np.isin(v, np.asarray(scale.values))
+            outside = ~np.isnan(v) & ~np.isin(v, np.asarray(scale.values))
         else:
-            allowed = (v >= scale.low) & (v <= scale.high) & (np.floor(v) == v)
-        out_of_range[:, j] = present & ~allowed
-        not_number[:, j] = bad
-        values[:, j] = np.where(out_of_range[:, j], np.nan, v)
+            # every comparison with NaN is False, so a missing cell is never "outside"
+            outside = (v < scale.low) | (v > scale.high) | (np.floor(v) < v)
+        if outside.any():
+            out_of_range[:, j] = outside
+            v = np.where(outside, np.nan, v)
+        if bad.any():
+            not_number[:, j] = bad
+        values[:, j] = v
     return ItemMatrix(columns, values, wide[columns], not_number, out_of_range, not_number | out_of_range)
 
 
@@ -155,49 +158,45 @@ KINDS = ("", REASON_TOO_FEW, REASON_NOT_ANSWERED, REASON_NOT_NUMBER, REASON_OUT_
 def _reasons(m: ItemMatrix, spec: ScaleSpec, bad: np.ndarray, n_ans: np.ndarray) -> tuple[pd.Categorical, np.ndarray]:
     """Reason text per row ('' when valid) and a reason-kind code (index into KINDS).
 
-    Strings are built only for the rows that need one, column-wise.
+    "Too few items" texts depend only on the answered count, so they come from
+    a lookup table; strings are built only for rows with an invalid cell.
     """
     n = len(n_ans)
+    k, need = len(spec.items), spec.min_answered
     kind = np.zeros(n, dtype=np.int8)
-    kind[n_ans < spec.min_answered] = 1
+    too_few = n_ans < need
+    kind[too_few] = 1
     kind[n_ans == 0] = 2
+    # categories: "", "no items answered", then "j of k ..." for j = 1 .. need - 1
+    categories = ["", "no items answered"] + [f"{j} of {k} items answered; at least {need} needed" for j in range(1, need)]
+    codes = np.where(too_few, n_ans + 1, 0).astype(np.int32)
     row_bad = bad.any(axis=1)
     if row_bad.any():
         rows = np.flatnonzero(row_bad)
         first = bad[rows].argmax(axis=1)
-        kind[rows] = np.where(m.not_number[rows, m.index(spec.items)[first]], 3, 4)
-    rows = np.flatnonzero(kind)
-    if not len(rows):
-        return pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), [""]), kind
-    k = len(spec.items)
-    text = pd.Series(np.full(len(rows), "no items answered", dtype=object))
-    few = kind[rows] == 1
-    text[few] = pd.Series(n_ans[rows][few]).astype(str).to_numpy() + f" of {k} items answered; at least {spec.min_answered} needed"
-    cells = kind[rows] >= 3
-    if cells.any():
-        bad_rows = rows[cells]
-        first = bad[bad_rows].argmax(axis=1)
+        cols = m.index(spec.items)[first]
+        is_text = m.not_number[rows, cols]
+        kind[rows] = np.where(is_text, 3, 4)
         names = pd.Series(np.asarray(spec.items, dtype=object)[first])
-        shown = pd.Series(m.raw.to_numpy(dtype=object)[bad_rows, m.index(spec.items)[first]]).astype(str).str.removesuffix(".0")
+        shown = pd.Series(m.raw.to_numpy(dtype=object)[rows, cols]).astype(str).str.removesuffix(".0")
         lo = pd.Series(np.asarray(spec.item_low)[first]).map("{:g}".format)
         hi = pd.Series(np.asarray(spec.item_high)[first]).map("{:g}".format)
-        text[cells] = np.where(
-            kind[bad_rows] == 3,
+        text = np.where(
+            is_text,
             names + ": '" + shown + "' is not a number",
             names + ": " + shown + " is outside " + lo + "-" + hi,
         )
-    sub_codes, uniques = pd.factorize(text.to_numpy())
-    codes = np.zeros(n, dtype=np.int32)
-    codes[rows] = sub_codes + 1
-    return pd.Categorical.from_codes(codes, ["", *uniques]), kind
+        bad_codes, uniques = pd.factorize(text)
+        codes[rows] = bad_codes + len(categories)
+        categories += list(uniques)
+    return pd.Categorical.from_codes(codes, categories), kind
 
 
 def score_scale(m: ItemMatrix, spec: ScaleSpec) -> dict[str, np.ndarray]:
     """Score one scale for every row of the item matrix."""
     sub, answered, bad = _scale_values(m, spec)
     n_ans = answered.sum(axis=1)
-    sub[~answered] = 0.0  # sub is this scale's own copy
-    total = sub.sum(axis=1)
+    total = np.nan_to_num(sub, copy=False, nan=0.0).sum(axis=1)  # sub is this scale's own copy
     with np.errstate(invalid="ignore", divide="ignore"):
         if spec.method == "sum":
             value = total * len(spec.items) / n_ans
@@ -264,33 +263,37 @@ def score(wide: pd.DataFrame, registry: Registry | None = None) -> ScoreResult:
     m = item_matrix(wide, reg)
     instruments = list(dict.fromkeys(reg.item(c)[0].id for c in m.columns))
     specs = [s for inst in instruments for s in reg.scales(inst)]
-    n = len(wide)
     parts = [score_scale(m, s) for s in specs]
+    kinds = np.bincount(np.concatenate([p["kind"] for p in parts]), minlength=len(KINDS)) if parts else []
+    invalid = {KINDS[k]: int(c) for k, c in enumerate(kinds) if k and c}
+    return ScoreResult(scores=_long_table(wide, specs, parts), alerts=_alerts(m, wide, reg), invalid=invalid)
+
+
+def _codes(labels: list[str], per_spec: list[str], n: int) -> pd.Categorical:
+    """A categorical repeating ``per_spec[i]`` for the i-th block of ``n`` rows."""
+    codes = np.repeat(np.array([labels.index(x) for x in per_spec], dtype=np.int32), n)
+    return pd.Categorical.from_codes(codes, labels)
+
+
+def _long_table(wide: pd.DataFrame, specs: list[ScaleSpec], parts: list[dict[str, np.ndarray]]) -> pd.DataFrame:
+    """Stack the per-scale results into the long scores table."""
+    n = len(wide)
     out: dict[str, object] = {}
     rows = np.tile(np.arange(n), len(specs))
     for col in ID_COLUMNS + CARRIED_COLUMNS:
         if col in wide.columns:
             # take() keeps the column's dtype; no re-inference over every output row
             out[col] = wide[col].take(rows).reset_index(drop=True)
-    spec_no = np.repeat(np.arange(len(specs)), n)
-    inst_names = list(dict.fromkeys(s.instrument for s in specs))
-    out["instrument"] = pd.Categorical.from_codes(
-        np.array([inst_names.index(s.instrument) for s in specs])[spec_no] if specs else [], inst_names
-    )
-    scale_names = list(dict.fromkeys(s.id for s in specs))
-    out["scale"] = pd.Categorical.from_codes(
-        np.array([scale_names.index(s.id) for s in specs])[spec_no] if specs else [], scale_names
-    )
+    out["instrument"] = _codes(list(dict.fromkeys(s.instrument for s in specs)), [s.instrument for s in specs], n)
+    out["scale"] = _codes(list(dict.fromkeys(s.id for s in specs)), [s.id for s in specs], n)
     out["score"] = np.concatenate([p["score"] for p in parts]) if parts else np.array([])
     band_labels = list(dict.fromkeys(b.label for s in specs for b in s.bands))
-    band_codes = [np.where(p["band"] >= 0, np.array([band_labels.index(b.label) for b in s.bands] + [-1])[p["band"]], -1)
-                  for s, p in zip(specs, parts, strict=True)]
+    band_codes = [
+        np.array([band_labels.index(b.label) for b in s.bands] + [-1], dtype=np.int32)[p["band"]]
+        for s, p in zip(specs, parts, strict=True)
+    ]
     out["band"] = pd.Categorical.from_codes(np.concatenate(band_codes) if parts else [], band_labels)
     out["items_answered"] = np.concatenate([p["items_answered"] for p in parts]) if parts else np.array([], int)
     out["valid"] = np.concatenate([p["valid"] for p in parts]) if parts else np.array([], bool)
-    out["reason"] = (
-        pd.api.types.union_categoricals([p["reason"] for p in parts]) if parts else pd.Categorical([], [""])
-    )
-    kinds = np.bincount(np.concatenate([p["kind"] for p in parts]), minlength=len(KINDS)) if parts else np.zeros(len(KINDS), int)
-    invalid = {KINDS[k]: int(c) for k, c in enumerate(kinds) if k and c}
-    return ScoreResult(scores=pd.DataFrame(out), alerts=_alerts(m, wide, reg), invalid=invalid)
+    out["reason"] = pd.api.types.union_categoricals([p["reason"] for p in parts]) if parts else pd.Categorical([], [""])
+    return pd.DataFrame(out, copy=False)

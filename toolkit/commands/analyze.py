@@ -66,6 +66,6 @@ def analyze(input_file: Path, pre: str, post: str, out: Path, suppressed: bool, 
     write_json_atomically(result, out)
     flow = result["participants"]
     click.echo(
-        f"{flow['enrolled']} enrolled, {flow['with_pre']} with a '{pre}' score, {flow['with_post']} with a"
-        f" '{post}' score, {flow['matched']} matched; {len(result['scales'])} scales analysed; written to {out}."
+        f"{flow['enrolled']} enrolled, {flow['with_pre']} with a score at '{pre}', {flow['with_post']} with a"
+        f" score at '{post}', {flow['matched']} matched; {len(result['scales'])} scales analysed; written to {out}."
     )
