@@ -263,3 +263,11 @@ def test_item_mode_shows_one_question_per_screen(client, web, db):
     assert r.headers["Location"].endswith("/kiosk/page/1")
     assert count(db, ItemResponse) == 1
     assert db.scalar(select(Administration.status)) == "in_progress"
+
+
+def test_lock_screen_speaks_every_kiosk_language(client):
+    # The next person's language is unknown, so the lock screen greets them in both.
+    html = client.get("/kiosk/lock").get_data(as_text=True)
+    assert '<div class="greeting" lang="en">' in html and '<div class="greeting" lang="es">' in html
+    assert "This tablet is ready for the next person" in html
+    assert "Esta tableta está lista para la siguiente persona" in html

@@ -12,12 +12,14 @@ import secrets
 
 from flask import abort
 from flask import Blueprint
+from flask import current_app
 from flask import g
 from flask import redirect
 from flask import render_template
 from flask import request
 from flask import session
 from flask import url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -81,7 +83,20 @@ def lock():
         return redirect(url_for("kiosk.lock"))
     if session.get("kiosk") and _active() is not None:
         return redirect(url_for("kiosk.start"))
-    return render_template("kiosk/lock.html")
+    return render_template("kiosk/lock.html", greetings=lock_greetings(current_app.config["LANGUAGES"]))
+
+
+def lock_greetings(languages: list[str]) -> list[dict[str, str]]:
+    """The lock screen's message in every kiosk language: whoever picks up the tablet next may read either."""
+    greetings = []
+    for lang in languages:
+        with force_locale(lang):
+            greetings.append({
+                "lang": lang,
+                "title": _("This tablet is ready for the next person"),
+                "lead": _("A staff member will set it up for you."),
+            })
+    return greetings
 
 
 def _stored(ks: KioskSession, instrument_id: str, items: list[str]) -> dict:
