@@ -59,3 +59,40 @@ def test_batch_by_site_writes_one_pdf_per_site(responses, tmp_path):
     assert written == ["eastside-drop-in-center.pdf", "harbor-peer-respite.pdf", "northgate-recovery-hub.pdf"]
     text = PdfReader(tmp_path / "sites" / "harbor-peer-respite.pdf").pages[0].extract_text()
     assert "Harbor Peer Respite" in text
+
+
+def test_unknown_site_is_refused_with_the_sites_found(responses, tmp_path):
+    run = CliRunner().invoke(main, ["report", "--input", str(responses), "--site", "Harbour Respite",
+                                    "--out", str(tmp_path / "r.pdf")])
+    assert run.exit_code == 2
+    assert ("'Harbour Respite' is not a site of the response file; its sites: Eastside Drop-in Center,"
+            " Harbor Peer Respite, Northgate Recovery Hub") in run.output
+    assert not (tmp_path / "r.pdf").exists()
+
+
+def test_site_filter_keeps_only_those_sites(responses, monkeypatch, tmp_path):
+    # The job loads only the chosen sites' rows; the analysis sees nothing else.
+    from toolkit.report import jobs
+
+    seen = {}
+
+    def fake_write(result, options, out, keep_html=False, timings=None):
+        seen["sites"] = [s["site"] for s in result["sites"]]
+        seen["cover"] = options.sites
+        out.write_bytes(b"%PDF-1.7 test")
+        return out
+
+    monkeypatch.setattr(jobs, "write_report", fake_write)
+    run = CliRunner().invoke(main, ["report", "--input", str(responses), "--site", "Harbor Peer Respite",
+                                    "--site", "Northgate Recovery Hub", "--out", str(tmp_path / "r.pdf")])
+    assert run.exit_code == 0, run.output
+    assert sorted(seen["sites"]) == ["Harbor Peer Respite", "Northgate Recovery Hub"]
+    assert seen["cover"] == ("Harbor Peer Respite", "Northgate Recovery Hub")
+
+
+@pytest.mark.slow
+def test_by_site_with_site_filter(responses, tmp_path):
+    run = CliRunner().invoke(main, ["report", "--input", str(responses), "--by", "site", "--site", "Harbor Peer Respite",
+                                    "--jobs", "1", "--out", str(tmp_path / "sites")])
+    assert run.exit_code == 0, run.output
+    assert sorted(p.name for p in (tmp_path / "sites").glob("*.pdf")) == ["harbor-peer-respite.pdf"]

@@ -28,11 +28,12 @@ DEFAULT_BATCH_DIR = Path("reports-output")
 @click.option("--post-label", default="", help="How the report names the follow-up wave (default: the wave name).")
 @click.option("--suppress", type=click.IntRange(min=1), default=11, show_default=True, help="Smallest count shown; smaller counts are withheld.")
 @click.option("--logo", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None, help="Logo for the cover (PNG, JPEG or SVG).")
+@click.option("--site", "only_sites", multiple=True, metavar="NAME", help="Only these sites (repeat for several); with --by site, one report for each of them.")
 @click.option("--by", "by", type=click.Choice(["site"]), default=None, help="One report per site.")
 @click.option("--jobs", type=click.IntRange(min=1), default=None, help="Worker processes in batch mode (default: all cores).")
 @database_option
 def report(programs, input_file, pre, post, out, keep_html, program_name, period, pre_label, post_label,
-           suppress, logo, by, jobs, database) -> None:
+           suppress, logo, only_sites, by, jobs, database) -> None:
     """Write the funder PDF report.
 
     From the database: `outcomes report --program eastside`. From a file:
@@ -56,14 +57,17 @@ def report(programs, input_file, pre, post, out, keep_html, program_name, period
             pre, post = pre or "baseline", post or "exit"
             options = _options(program_name or input_file.stem.replace("_", " "), pre, post, common)
             base = [ReportJob(out=out, options=options, input_file=input_file, keep_html=keep_html)]
-            sites = _file_sites(input_file) if by == "site" else []
+            sites_by_program = {None: _file_sites(input_file) if (by or only_sites) else []}
         else:
             base, sites_by_program = _database_jobs(programs, database, pre, post, program_name, common, keep_html, out, batch)
-            sites = []
+        for job in base:
+            _check_sites(only_sites, sites_by_program[job.program], job.program)
+        if only_sites and by != "site":
+            base = [replace(job, sites=tuple(only_sites), options=replace(job.options, sites=tuple(only_sites))) for job in base]
         if by == "site":
             jobs_list = []
             for job in base:
-                names = sites if input_file else sites_by_program[job.program]
+                names = [s for s in sites_by_program[job.program] if not only_sites or s in only_sites]
                 folder = out if len(base) == 1 else out / file_stem(job.program or "")
                 jobs_list += site_jobs(job, names, folder)
         elif batch:
@@ -84,6 +88,15 @@ def _options(name, pre, post, common):
         return ReportOptions(program_name=name, pre_wave=pre, post_wave=post, **common)
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
+
+
+def _check_sites(wanted: tuple[str, ...], known: list[str], program: str | None) -> None:
+    """Every --site must name a site in the data."""
+    unknown = [s for s in wanted if s not in known]
+    if unknown:
+        where = f"program '{program}'" if program else "the response file"
+        listed = ", ".join(known) if known else "none"
+        raise click.BadParameter(f"'{unknown[0]}' is not a site of {where}; its sites: {listed}", param_hint="--site")
 
 
 def _file_sites(path: Path) -> list[str]:

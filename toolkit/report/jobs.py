@@ -19,21 +19,21 @@ from toolkit.report.options import ReportOptions
 
 @dataclass(frozen=True)
 class ReportJob:
-    """One report: a response file or a program in the database, optionally one site."""
+    """One report: a response file or a program in the database, optionally limited to some sites."""
 
     out: Path
     options: ReportOptions
     input_file: Path | None = None
     database_url: str | None = None
     program: str | None = None
-    site: str | None = None
+    sites: tuple[str, ...] = ()
     keep_html: bool = False
 
 
 def load_responses(job: ReportJob) -> tuple[Any, dict | None]:
     """The wide response table of a job, and the alert summary when it comes from the store.
 
-    A site report carries no alert summary: alerts are counted per program.
+    A report limited to some sites carries no alert summary: alerts are counted per program.
     """
     if job.input_file is not None:
         from toolkit.exchange.wide_file import read_wide
@@ -51,11 +51,11 @@ def load_responses(job: ReportJob) -> tuple[Any, dict | None]:
         try:
             with make_sessionmaker(engine)() as session:
                 wide = wide_responses(session, job.program)
-                alerts = alert_summary(session, job.program) if job.site is None else None
+                alerts = alert_summary(session, job.program) if not job.sites else None
         finally:
             engine.dispose()
-    if job.site is not None:
-        wide = wide[wide["site"].astype(str) == job.site].reset_index(drop=True)
+    if job.sites:
+        wide = wide[wide["site"].isin(job.sites)].reset_index(drop=True)
     return wide, alerts
 
 
@@ -74,7 +74,7 @@ def site_jobs(job: ReportJob, sites: list[str], out_dir: Path) -> list[ReportJob
     jobs = []
     for site in sites:
         options = replace(job.options, program_name=f"{job.options.program_name}: {site}", sites=(site,))
-        jobs.append(replace(job, site=site, options=options, out=out_dir / f"{file_stem(site)}.pdf"))
+        jobs.append(replace(job, sites=(site,), options=options, out=out_dir / f"{file_stem(site)}.pdf"))
     return jobs
 
 
