@@ -14,11 +14,11 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from analysis_data import GAD7
+from analysis_data import HOPE
+from analysis_data import PHQ9
+from analysis_data import synthetic_wide
 from click.testing import CliRunner
-from conftest import GAD7
-from conftest import HOPE
-from conftest import PHQ9
-from conftest import synthetic_wide
 from scipy import stats as sps
 
 from toolkit.cli import main

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from conftest import synthetic_wide
+from analysis_data import synthetic_wide
 
 from toolkit.analysis import analyze
 from toolkit.errors import InputFileError

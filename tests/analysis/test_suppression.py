@@ -19,7 +19,7 @@ import itertools
 
 import numpy as np
 import pytest
-from conftest import synthetic_wide
+from analysis_data import synthetic_wide
 
 from toolkit.analysis import analyze
 from toolkit.analysis import suppress

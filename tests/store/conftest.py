@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-
 import pytest
 
 from toolkit.instruments import default_registry
@@ -12,11 +9,6 @@ from toolkit.instruments import load_instrument_text
 from toolkit.instruments import Registry
 from toolkit.store.engine import make_engine
 from toolkit.store.engine import make_sessionmaker
-from toolkit.store.migrate import upgrade
-from toolkit.store.testing import clear_tables
-from toolkit.store.testing import scratch_schema
-
-BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("DATABASE_URL_TEST") else [])
 
 MOOD_YAML = """
 id: mood
@@ -56,37 +48,6 @@ def registry() -> Registry:
     """The shipped instruments plus a small test instrument ``mood`` (decline allowed, a count item)."""
     shipped = list(default_registry())
     return Registry([*shipped, load_instrument_text(MOOD_YAML, "mood.yaml")])
-
-
-@pytest.fixture(scope="session", params=BACKENDS)
-def migrated_url(request, tmp_path_factory):
-    """A database migrated once per backend: a template SQLite file, or a private PostgreSQL schema."""
-    if request.param == "sqlite":
-        path = tmp_path_factory.mktemp("template") / "template.sqlite"
-        engine = make_engine(f"sqlite:///{path}")
-        upgrade(engine)
-        engine.dispose()
-        yield f"sqlite:///{path}"
-    else:
-        with scratch_schema(os.environ["DATABASE_URL_TEST"]) as url:
-            engine = make_engine(url)
-            upgrade(engine)
-            engine.dispose()
-            yield url
-
-
-@pytest.fixture
-def db_url(migrated_url, tmp_path):
-    """A migrated, empty database for one test."""
-    if migrated_url.startswith("sqlite"):
-        path = tmp_path / "outcomes.sqlite"
-        shutil.copy(migrated_url.removeprefix("sqlite:///"), path)
-        yield f"sqlite:///{path}"
-    else:
-        yield migrated_url
-        engine = make_engine(migrated_url)
-        clear_tables(engine)
-        engine.dispose()
 
 
 @pytest.fixture

@@ -6,9 +6,7 @@ DATABASE_URL_TEST is set) on PostgreSQL.
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 
 import pytest
 
@@ -17,15 +15,11 @@ from toolkit.instruments import load_instrument_text
 from toolkit.instruments import Registry
 from toolkit.store.engine import make_engine
 from toolkit.store.engine import make_sessionmaker
-from toolkit.store.migrate import upgrade
 from toolkit.store.programs import add_participant
 from toolkit.store.programs import create_program
-from toolkit.store.testing import clear_tables
-from toolkit.store.testing import scratch_schema
 from toolkit.store.users import create_user
 from toolkit.web import create_app
 
-BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("DATABASE_URL_TEST") else [])
 PASSWORD = "correct horse battery"
 
 MOOD_YAML = """
@@ -63,35 +57,6 @@ scales:
 @pytest.fixture(scope="session")
 def registry() -> Registry:
     return Registry([*default_registry(), load_instrument_text(MOOD_YAML, "webmood.yaml")])
-
-
-@pytest.fixture(scope="session", params=BACKENDS)
-def migrated_url(request, tmp_path_factory):
-    if request.param == "sqlite":
-        path = tmp_path_factory.mktemp("webtemplate") / "template.sqlite"
-        engine = make_engine(f"sqlite:///{path}")
-        upgrade(engine)
-        engine.dispose()
-        yield f"sqlite:///{path}"
-    else:
-        with scratch_schema(os.environ["DATABASE_URL_TEST"]) as url:
-            engine = make_engine(url)
-            upgrade(engine)
-            engine.dispose()
-            yield url
-
-
-@pytest.fixture
-def db_url(migrated_url, tmp_path):
-    if migrated_url.startswith("sqlite"):
-        path = tmp_path / "outcomes.sqlite"
-        shutil.copy(migrated_url.removeprefix("sqlite:///"), path)
-        yield f"sqlite:///{path}"
-    else:
-        yield migrated_url
-        engine = make_engine(migrated_url)
-        clear_tables(engine)
-        engine.dispose()
 
 
 @pytest.fixture

@@ -169,12 +169,8 @@ def _check_component(table: CountTable, names: list[str], rel_ids: list[int], th
     return None
 
 
-def _disclosure_near(table: CountTable, hidden: set[str], seeds: set[str], threshold: int) -> Disclosure | None:
-    """A disclosure in any component of unknown cells that contains or touches ``seeds``."""
-    unknown = _unknown(table, hidden)
-    starts = {s for s in seeds if s in unknown}
-    for s in seeds - unknown:
-        starts.update(n for rid in table.by_cell.get(s, ()) for n in table.members(rid) if n in unknown)
+def _first_disclosure(table: CountTable, unknown: set[str], starts: set[str], threshold: int) -> Disclosure | None:
+    """The first disclosure in the components of unknown cells reached from ``starts``."""
     done: set[str] = set()
     for start in sorted(starts):
         if start in done:
@@ -187,19 +183,19 @@ def _disclosure_near(table: CountTable, hidden: set[str], seeds: set[str], thres
     return None
 
 
+def _disclosure_near(table: CountTable, hidden: set[str], seeds: set[str], threshold: int) -> Disclosure | None:
+    """A disclosure in any component of unknown cells that contains or touches ``seeds``."""
+    unknown = _unknown(table, hidden)
+    starts = {s for s in seeds if s in unknown}
+    for s in seeds - unknown:
+        starts.update(n for rid in table.by_cell.get(s, ()) for n in table.members(rid) if n in unknown)
+    return _first_disclosure(table, unknown, starts, threshold)
+
+
 def find_disclosure(table: CountTable, hidden: set[str], threshold: int) -> Disclosure | None:
     """A small count (one cell, or the withheld parts of one relation) that can be worked out, or None."""
     unknown = _unknown(table, hidden)
-    done: set[str] = set()
-    for start in sorted(unknown):
-        if start in done:
-            continue
-        names, rel_ids = _component(table, unknown, start)
-        done.update(names)
-        found = _check_component(table, names, rel_ids, threshold)
-        if found is not None:
-            return found
-    return None
+    return _first_disclosure(table, unknown, unknown, threshold)
 
 
 def _neighbourhood(table: CountTable, seeds: list[str], depth: int) -> set[str]:
