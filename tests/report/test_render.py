@@ -103,3 +103,13 @@ def test_numbers_joined_by_no_break_spaces_stay_on_one_line():
     html = str(keep_together("x <b> (adjusted p\u00a0=\u00a0.222) and 0.1\u00a0to\u00a00.3."))
     assert html == ('x &lt;b&gt; (adjusted <span class="nobr">p\u00a0=\u00a0.222)</span> and'
                     ' <span class="nobr">0.1\u00a0to\u00a00.3.</span>')
+
+
+def test_attrition_table_keeps_recovery_and_clinical_rows_apart(result):
+    # The result lists PHQ-9 first; the table groups rows under a Recovery and a Clinical heading.
+    table = _section(_html(result), "participation")
+    start = table.index('<table class="attrition">')
+    table = table[start:table.index("</table>", start)]
+    text = " ".join(_text(table).split())
+    recovery, clinical = text.index("Recovery outcomes"), text.index("Clinical outcomes")
+    assert recovery < text.index("State Hope") < clinical < text.index("PHQ-9")

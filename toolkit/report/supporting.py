@@ -34,6 +34,7 @@ def participation(result: dict[str, Any], pre_name: str, post_name: str, ranges:
         name = scale_name(scale)
         rows.append({
             "name": name,
+            "domain": scale.get("domain"),
             "n_completers": fmt.count(row.get("n_completers")),
             "completers": fmt.mean_sd(row.get("completer_mean"), row.get("completer_sd"), dec),
             "n_noncompleters": fmt.count(row.get("n_noncompleters")),
@@ -43,8 +44,11 @@ def participation(result: dict[str, Any], pre_name: str, post_name: str, ranges:
         })
         named.append((row, name, str(scale.get("higher_is"))))
     note = wording.attrition_summary(named)
+    groups = [{"title": title, "rows": [r for r in rows if r["domain"] == domain]}
+              for domain, title in (("recovery", "Recovery outcomes"), ("clinical", "Clinical outcomes"))]
     return {"flow": flow, "retention": fmt.pct(p.get("retention_pct")), "enrolled": fmt.count(enrolled),
-            "matched": fmt.count(p.get("matched")), "attrition": rows, "notes": [note] if note else []}
+            "matched": fmt.count(p.get("matched")), "attrition": rows,
+            "attrition_groups": [g for g in groups if g["rows"]], "notes": [note] if note else []}
 
 
 def alerts(result: dict[str, Any]) -> dict[str, Any] | None:
