@@ -24,19 +24,32 @@ CSP = (
 
 
 def load_secret_key(instance_path: str) -> str:
-    """``$OUTCOMES_SECRET_KEY``, else a random key kept in ``instance/secret_key`` (created once)."""
+    """``$OUTCOMES_SECRET_KEY``, else a random key kept in ``instance/secret_key`` (created once).
+
+    The key is written to a private temporary file and hard-linked into place,
+    so processes starting together never read a half-written key: exactly one
+    link succeeds and every process reads that file.
+    """
     env = os.environ.get("OUTCOMES_SECRET_KEY")
     if env:
         return env
     path = Path(instance_path) / "secret_key"
     path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return path.read_text().strip()
-    with os.fdopen(fd, "w") as f:
-        f.write(secrets.token_hex(32))
-    return path.read_text().strip()
+    if not path.exists():
+        tmp = path.with_name(f".secret_key.{os.getpid()}.{secrets.token_hex(4)}")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_hex(32))
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass  # another process made it first; use theirs
+        finally:
+            tmp.unlink()
+    key = path.read_text().strip()
+    if not key:
+        raise RuntimeError(f"{path}: the secret key file is empty; delete it and start again")
+    return key
 
 
 def init_headers(app: Flask) -> None:
