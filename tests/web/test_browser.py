@@ -1,6 +1,6 @@
 """End to end in Debian's Chromium at a tablet viewport: hand-over, a Spanish battery with a
 safety alert, the lock screen, and staff acknowledging the alert. Screenshots go to
-test-artifacts/; kiosk pages are checked with axe-core (no serious or critical violations).
+test-artifacts/; kiosk and staff pages are checked with axe-core (no serious or critical violations).
 
 Set-up: ``apt-get install -y chromium`` and
 ``npm install --prefix .cache/axe-core --no-audit --no-fund --no-save axe-core@4``.
@@ -131,12 +131,14 @@ def test_spanish_battery_with_alert_end_to_end(server, tablet, axe_source):
     page, base = tablet, server["url"]
     sign_in(page, base)
     shot(page, "01-staff-programs")
+    axe_check(page, axe_source)
     page.click("text=Eastside Respite")
     page.fill("input[name=add-code]", "E001")
     page.click("button:has-text('Enrol')")
     page.fill("input[name=start-participant]", "E001")
     page.select_option("select[name=start-language]", "es")
     shot(page, "02-staff-program")
+    axe_check(page, axe_source)
     page.click("text=Hand over tablet")
 
     # PHQ-9 in Spanish; first try Next with two answers missing
@@ -195,11 +197,13 @@ def test_spanish_battery_with_alert_end_to_end(server, tablet, axe_source):
     page.click("text=Eastside Respite")
     page.click("text=Review and acknowledge")
     shot(page, "10-staff-alerts")
+    axe_check(page, axe_source)
     page.fill("textarea[name=note]", "Talked with E001 in person; safety plan reviewed; 988 card given.")
     page.click("button:has-text('Acknowledge')")
     page.wait_for_selector("text=Alert acknowledged.")
     assert page.locator(".alert-banner").count() == 0
     shot(page, "11-staff-alert-acknowledged")
+    axe_check(page, axe_source)
     with sqlite3.connect(server["db"]) as con:
         assert con.execute("SELECT count(*) FROM alerts WHERE acknowledged_at IS NOT NULL AND note LIKE 'Talked%'").fetchone()[0] == 1
 
