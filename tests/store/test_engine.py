@@ -49,3 +49,42 @@ def test_begin_write_takes_the_sqlite_write_lock_at_once(tmp_path):
         with pytest.raises(OperationalError, match="locked"):
             begin_write(writer)
     engine.dispose()
+
+
+def test_open_engine_names_an_unreachable_server_and_hides_the_password():
+    from toolkit.store.engine import open_engine
+    from toolkit.store.errors import DatabaseUnavailableError
+
+    # port 9 on loopback: nothing listens there
+    with pytest.raises(DatabaseUnavailableError) as info:
+        open_engine("postgresql+psycopg://staff:s3cret@127.0.0.1:9/outcomes", connect_args={"connect_timeout": 2})
+    message = str(info.value)
+    assert message.startswith("postgresql+psycopg://staff:***@127.0.0.1:9/outcomes: cannot open the database (")
+    assert message.endswith("check --database or DATABASE_URL, and that the database server is running")
+    assert "s3cret" not in message
+
+
+def test_open_engine_refuses_a_malformed_url_and_an_unwritable_folder(tmp_path):
+    from toolkit.store.engine import open_engine
+    from toolkit.store.errors import DatabaseUnavailableError
+
+    with pytest.raises(DatabaseUnavailableError, match="^database URL: not a URL this toolkit can open"):
+        open_engine("not a url")
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    with pytest.raises(DatabaseUnavailableError, match="cannot create the database's folder .File exists"):
+        open_engine(f"sqlite:///{blocker}/outcomes.sqlite")
+
+
+def test_commands_report_an_unreachable_database_without_a_traceback(tmp_path):
+    from click.testing import CliRunner
+
+    from toolkit.cli import main
+
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    for args in (["db", "upgrade"], ["programs", "list"], ["users", "list"]):
+        run = CliRunner().invoke(main, [*args, "--database", f"sqlite:///{blocker}/x.sqlite"])
+        assert run.exit_code == 1, args
+        assert "cannot create the database's folder" in run.output
+        assert "Traceback" not in run.output

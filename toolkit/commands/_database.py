@@ -13,16 +13,26 @@ database_option = click.option(
 )
 
 
+def open_database(url: str):
+    """The engine for ``url``, or a clear error (exit 1) when the database cannot be opened."""
+    from toolkit.store.engine import open_engine
+    from toolkit.store.errors import DatabaseUnavailableError
+
+    try:
+        return open_engine(url)
+    except DatabaseUnavailableError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
 def open_store(database: str | None, *, require_current: bool = True):
     """The engine and a session for the database, checking its schema is migrated."""
     from toolkit.store.engine import database_url
     from toolkit.store.engine import describe_url
-    from toolkit.store.engine import make_engine
     from toolkit.store.engine import make_sessionmaker
     from toolkit.store.migrate import is_current
 
     url = database_url(override=database)
-    engine = make_engine(url)
+    engine = open_database(url)
     if require_current and not is_current(engine):
         raise click.ClickException(
             f"{describe_url(url)}: the database schema is missing or out of date; run `outcomes db upgrade` first"

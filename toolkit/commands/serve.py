@@ -36,15 +36,15 @@ def serve(host: str, port: int, workers: int, threads: int, database: str | None
     to create tables. Put a TLS proxy in front and set
     OUTCOMES_SECURE_COOKIES=1 when serving beyond this machine.
     """
+    from toolkit.commands._database import open_database
     from toolkit.store.engine import database_url
     from toolkit.store.engine import default_instance_path
     from toolkit.store.engine import describe_url
-    from toolkit.store.engine import make_engine
     from toolkit.store.migrate import upgrade
     from toolkit.web.security import load_secret_key
 
     url = database_url(override=database)
-    engine = make_engine(url)
+    engine = open_database(url)
     upgrade(engine)
     engine.dispose()
     instance = default_instance_path()

@@ -42,12 +42,12 @@ def load_responses(job: ReportJob) -> tuple[Any, dict | None]:
         wide = read_wide(job.input_file, default_registry())
         alerts = None
     else:
-        from toolkit.store import make_engine
         from toolkit.store import make_sessionmaker
+        from toolkit.store.engine import open_engine
         from toolkit.store.queries import alert_summary
         from toolkit.store.queries import wide_responses
 
-        engine = make_engine(job.database_url)
+        engine = open_engine(job.database_url)
         try:
             with make_sessionmaker(engine)() as session:
                 wide = wide_responses(session, job.program)

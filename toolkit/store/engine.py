@@ -96,6 +96,46 @@ def make_engine(url: str, busy_timeout_ms: int = SQLITE_BUSY_TIMEOUT_MS, **kwarg
     return engine
 
 
+def open_engine(url: str, **kwargs) -> Engine:
+    """:func:`make_engine`, then one connection to check the database can be opened.
+
+    Raises
+    ------
+    DatabaseUnavailableError
+        Naming the database (password hidden) and how to fix the URL or the server.
+    """
+    from sqlalchemy.exc import ArgumentError
+    from sqlalchemy.exc import InterfaceError
+    from sqlalchemy.exc import NoSuchModuleError
+    from sqlalchemy.exc import OperationalError
+
+    from toolkit.store.errors import DatabaseUnavailableError
+
+    try:
+        engine = make_engine(url, **kwargs)
+    except (ArgumentError, NoSuchModuleError) as exc:
+        raise DatabaseUnavailableError(
+            f"database URL: not a URL this toolkit can open ({str(exc).splitlines()[0]}); use one such as"
+            " sqlite:///instance/outcomes.sqlite or postgresql+psycopg://user@host:5432/dbname"
+        ) from None
+    except OSError as exc:  # the SQLite file's folder cannot be created
+        raise DatabaseUnavailableError(
+            f"{describe_url(url)}: cannot create the database's folder ({exc.strerror}: {exc.filename});"
+            " choose a path you can write to"
+        ) from None
+    try:
+        with engine.connect():
+            pass
+    except (OperationalError, InterfaceError) as exc:
+        engine.dispose()
+        reason = str(exc.orig if exc.orig is not None else exc).strip().splitlines()[0]
+        raise DatabaseUnavailableError(
+            f"{describe_url(url)}: cannot open the database ({reason}); check --database or"
+            " DATABASE_URL, and that the database server is running"
+        ) from None
+    return engine
+
+
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
     """A session factory bound to ``engine`` (objects stay usable after commit)."""
     return sessionmaker(bind=engine, expire_on_commit=False)

@@ -9,6 +9,10 @@ class StoreError(ToolkitError):
     """A request the store cannot carry out as given."""
 
 
+class DatabaseUnavailableError(StoreError):
+    """The database cannot be opened (bad URL, server down, file not reachable)."""
+
+
 class NotFoundError(StoreError):
     """A program, participant, wave or user that does not exist."""
 
