@@ -125,3 +125,12 @@ def test_shuffled_or_split_input_gives_the_same_scores(registry, rows, seed, cut
 def test_zero_and_one_rows(registry, n_rows):
     result = score(frame([[1] * 9] * n_rows), registry)
     assert len(result.scores) == n_rows
+
+
+def test_true_false_cells_are_not_numbers(registry):
+    # A column read as booleans (True/False) must not be scored as 1/0.
+    wide = frame([[1] * 9, [1] * 9])
+    wide["phq9_9"] = [True, False]
+    result = score(wide, registry)
+    assert result.scores["reason"].tolist() == ["phq9_9: 'True' is not a number", "phq9_9: 'False' is not a number"]
+    assert result.invalid == {"not a number": 2}

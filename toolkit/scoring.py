@@ -66,7 +66,9 @@ def _numeric(col: pd.Series) -> tuple[np.ndarray, np.ndarray]:
 
     Blank cells and the word ``declined`` are missing, not invalid.
     """
-    if pd.api.types.is_numeric_dtype(col.dtype) and not pd.api.types.is_bool_dtype(col.dtype):
+    if pd.api.types.is_bool_dtype(col.dtype):  # True/False is no answer on any scale
+        return np.full(len(col), np.nan), col.notna().to_numpy()
+    if pd.api.types.is_numeric_dtype(col.dtype):
         return col.to_numpy(dtype="float64", na_value=np.nan), np.zeros(len(col), dtype=bool)
     values = pd.to_numeric(col, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
     suspect = np.isnan(values) & col.notna().to_numpy()
