@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
+
 import click
 
 database_option = click.option(
@@ -38,3 +41,27 @@ def open_store(database: str | None, *, require_current: bool = True):
             f"{describe_url(url)}: the database schema is missing or out of date; run `outcomes db upgrade` first"
         )
     return engine, make_sessionmaker(engine)()
+
+
+@contextlib.contextmanager
+def store_session(database: str | None) -> Iterator:
+    """A session for one command: committed when the block ends, rolled back on any error.
+
+    A :class:`~toolkit.store.errors.StoreError` (bad input the store refused)
+    becomes a one-line command error; the session and engine are always closed.
+    """
+    from toolkit.store.errors import StoreError
+
+    engine, session = open_store(database)
+    try:
+        yield session
+        session.commit()
+    except StoreError as exc:
+        session.rollback()
+        raise click.ClickException(str(exc)) from None
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+        engine.dispose()

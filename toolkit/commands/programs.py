@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from toolkit.commands._database import database_option
-from toolkit.commands._database import open_store
+from toolkit.commands._database import store_session
 
 
 def _split(text: str) -> list[str]:
@@ -31,12 +31,10 @@ def programs() -> None:
 def add(slug, name, waves, battery, choices, page_mode, idle_timeout, crisis_en, crisis_es, database) -> None:
     """Add a program with its waves and battery of instruments."""
     from toolkit.instruments import default_registry
-    from toolkit.store.errors import StoreError
     from toolkit.store.programs import battery_with_choices
     from toolkit.store.programs import create_program
 
-    engine, session = open_store(database)
-    try:
+    with store_session(database) as session:
         instruments = battery_with_choices(_split(battery), list(choices))
         program = create_program(
             session,
@@ -50,13 +48,6 @@ def add(slug, name, waves, battery, choices, page_mode, idle_timeout, crisis_en,
             crisis_en=crisis_en,
             crisis_es=crisis_es,
         )
-        session.commit()
-    except StoreError as exc:
-        session.rollback()
-        raise click.ClickException(str(exc)) from None
-    finally:
-        session.close()
-        engine.dispose()
     click.echo(f"added {program.slug}: waves {', '.join(_split(waves))}; battery {', '.join(instruments)}")
 
 
@@ -68,8 +59,7 @@ def list_programs(database: str | None) -> None:
 
     from toolkit.store.models import Program
 
-    engine, session = open_store(database)
-    with session:
+    with store_session(database) as session:
         rows = session.scalars(select(Program).order_by(Program.slug)).all()
         if not rows:
             click.echo("no programs yet; add one with `outcomes programs add`")
@@ -77,4 +67,3 @@ def list_programs(database: str | None) -> None:
             waves = ",".join(w.name for w in p.waves)
             battery = ",".join(b.instrument_id for b in p.battery)
             click.echo(f"{p.slug}\t{p.name}\twaves={waves}\tbattery={battery}\tpages={p.page_mode}")
-    engine.dispose()

@@ -7,7 +7,7 @@ import sys
 import click
 
 from toolkit.commands._database import database_option
-from toolkit.commands._database import open_store
+from toolkit.commands._database import store_session
 
 
 @click.group()
@@ -23,23 +23,14 @@ def users() -> None:
 @database_option
 def add(email: str, role: str, programs: tuple[str, ...], password_stdin: bool, database: str | None) -> None:
     """Add a staff user; the password is read from standard input or prompted for."""
-    from toolkit.store.errors import StoreError
     from toolkit.store.users import create_user
 
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    engine, session = open_store(database)
-    try:
+    with store_session(database) as session:
         user = create_user(session, email, password, role, list(programs))
-        session.commit()
-    except StoreError as exc:
-        session.rollback()
-        raise click.ClickException(str(exc)) from None
-    finally:
-        session.close()
-        engine.dispose()
     scope = "all programs" if role == "admin" else ", ".join(programs)
     click.echo(f"added {user.email} ({role}; {scope})")
 
@@ -52,9 +43,7 @@ def list_users(database: str | None) -> None:
 
     from toolkit.store.models import StaffUser
 
-    engine, session = open_store(database)
-    with session:
+    with store_session(database) as session:
         for u in session.scalars(select(StaffUser).order_by(StaffUser.email)):
             scope = "all" if u.role == "admin" else ",".join(p.slug for p in u.programs)
             click.echo(f"{u.email}\t{u.role}\t{scope}\t{'active' if u.active else 'inactive'}")
-    engine.dispose()

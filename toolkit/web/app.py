@@ -20,7 +20,7 @@ from toolkit.web.security import load_secret_key
 csrf = CSRFProtect()
 
 
-def _defaults(instance_path: str) -> dict[str, Any]:
+def _defaults() -> dict[str, Any]:
     return {
         "SESSION_COOKIE_NAME": "outcomes_session",
         "SESSION_COOKIE_HTTPONLY": True,
@@ -46,7 +46,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     config = dict(config or {})
     instance = str(config.pop("INSTANCE_PATH", None) or default_instance_path())
     app = Flask(__name__, instance_path=os.path.abspath(instance))
-    app.config.update(_defaults(app.instance_path))
+    app.config.update(_defaults())
     app.config.update(config)
     app.config.setdefault("DATABASE_URL", database_url(app.instance_path))
     if not app.config.get("SECRET_KEY"):
