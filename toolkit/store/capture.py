@@ -28,6 +28,7 @@ from toolkit.store.models import ItemResponse
 from toolkit.store.models import KioskSession
 from toolkit.store.models import PageSave
 from toolkit.store.models import utcnow
+from toolkit.store.outbox import enqueue
 
 DECLINED = None
 """The answer value that means "prefer not to say"."""
@@ -182,6 +183,7 @@ def _raise_alerts(
             administration_id=adm.id, item_id=item.id, value=float(value), level=item.alert.level
         )
         session.add(alert)
+        enqueue(session, alert, ks.participant.program, "alert")
         new.append(alert)
         record(
             session,

@@ -4,10 +4,16 @@ from toolkit.store.models.base import Base
 from toolkit.store.models.base import utcnow
 from toolkit.store.models.capture import Administration
 from toolkit.store.models.capture import Alert
+from toolkit.store.models.capture import AlertChange
 from toolkit.store.models.capture import AuditEvent
 from toolkit.store.models.capture import ItemResponse
 from toolkit.store.models.capture import KioskSession
+from toolkit.store.models.capture import PageDraft
 from toolkit.store.models.capture import PageSave
+from toolkit.store.models.outbox import CHANNELS
+from toolkit.store.models.outbox import Notification
+from toolkit.store.models.outbox import NOTIFICATION_KINDS
+from toolkit.store.models.outbox import SenderLease
 from toolkit.store.models.people import LoginFailure
 from toolkit.store.models.people import Participant
 from toolkit.store.models.people import ROLES
@@ -20,19 +26,25 @@ from toolkit.store.models.program import Site
 from toolkit.store.models.program import Wave
 
 __all__ = [
+    "CHANNELS",
+    "NOTIFICATION_KINDS",
     "PAGE_MODES",
     "ROLES",
     "Administration",
     "Alert",
+    "AlertChange",
     "AuditEvent",
     "Base",
     "BatteryEntry",
     "ItemResponse",
     "KioskSession",
     "LoginFailure",
+    "Notification",
+    "PageDraft",
     "PageSave",
     "Participant",
     "Program",
+    "SenderLease",
     "Site",
     "StaffUser",
     "Wave",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import CheckConstraint
+from sqlalchemy import false
 from sqlalchemy import ForeignKey
 from sqlalchemy import String
 from sqlalchemy import Text
@@ -19,19 +20,21 @@ from toolkit.store.models.people import Participant
 from toolkit.store.models.people import StaffUser
 from toolkit.store.models.program import Wave
 
-KIOSK_STATUSES = ("active", "paused", "complete", "cancelled")
-
-
 class KioskSession(Base):
     """One hand-over of a tablet: a participant answering a wave's battery.
 
     The browser holds a random token whose SHA-256 is ``token_hash``; the
-    pages to show are frozen in ``plan`` when the session starts.
+    pages to show are frozen in ``plan`` when the session starts. Status
+    ``stopped`` means the participant chose to stop. ``crisis_page`` is set
+    while the crisis message waits for the participant's choice (the page to
+    go on to); ``held_at`` while the participant waits for a staff member.
     """
 
     __tablename__ = "kiosk_sessions"
     __table_args__ = (
-        CheckConstraint("status IN ('active', 'paused', 'complete', 'cancelled')", name="status"),
+        CheckConstraint(
+            "status IN ('active', 'paused', 'complete', 'stopped', 'cancelled')", name="status"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -47,6 +50,8 @@ class KioskSession(Base):
     plan: Mapped[list] = mapped_column(default=list)
     current_page: Mapped[int] = mapped_column(default=0)
     furthest_page: Mapped[int] = mapped_column(default=0)
+    crisis_page: Mapped[int | None]
+    held_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime]
     completed_at: Mapped[datetime | None]
@@ -117,10 +122,20 @@ class ItemResponse(Base):
 
 
 class Alert(Base):
-    """A safety rule that fired on an answer, until staff acknowledge it with a note."""
+    """A safety rule that fired on an answer, until staff acknowledge it with a note.
+
+    ``value`` is the answer that raised it and ``raised_at`` when it was
+    given (on the tablet, for pages sent later from a tablet that was
+    offline); ``received_at`` is when the server stored it. ``source`` is
+    ``tablet``, ``offline`` (raised offline, sent later) or ``import``. Later
+    changes of the answer are kept in ``changes``.
+    """
 
     __tablename__ = "alerts"
-    __table_args__ = (UniqueConstraint("administration_id", "item_id"),)
+    __table_args__ = (
+        UniqueConstraint("administration_id", "item_id"),
+        CheckConstraint("source IN ('tablet', 'offline', 'import')", name="source"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     administration_id: Mapped[int] = mapped_column(
@@ -130,6 +145,10 @@ class Alert(Base):
     value: Mapped[float]
     level: Mapped[str] = mapped_column(String(12))
     raised_at: Mapped[datetime] = mapped_column(default=utcnow)
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)
+    source: Mapped[str] = mapped_column(String(8), default="tablet", server_default="tablet")
+    asked_for_staff_at: Mapped[datetime | None]
+    escalated_at: Mapped[datetime | None]
     acknowledged_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("staff_users.id", ondelete="SET NULL")
     )
@@ -138,12 +157,41 @@ class Alert(Base):
 
     administration: Mapped[Administration] = relationship()
     acknowledged_by: Mapped[StaffUser | None] = relationship()
+    changes: Mapped[list[AlertChange]] = relationship(
+        back_populates="alert", order_by="AlertChange.at", cascade="all, delete-orphan"
+    )
+
+
+class AlertChange(Base):
+    """A later change of the answer that raised an alert (the alert itself stays)."""
+
+    __tablename__ = "alert_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    alert_id: Mapped[int] = mapped_column(ForeignKey("alerts.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    old_value: Mapped[float | None]
+    old_declined: Mapped[bool] = mapped_column(default=False)
+    new_value: Mapped[float | None]
+    new_declined: Mapped[bool] = mapped_column(default=False)
+
+    alert: Mapped[Alert] = relationship(back_populates="changes")
 
 
 class PageSave(Base):
-    """One accepted page submission; its unique key makes a replayed POST a no-op."""
+    """One accepted page submission; its unique key makes a replayed POST a no-op.
+
+    ``saved_at`` is when the server received it; ``answered_at`` when the
+    participant tapped Next on the tablet (the device's clock, sent with
+    pages answered offline). ``offline`` marks pages that waited on the
+    tablet; ``clock_flag`` is ``future`` or ``old`` when the device time was
+    implausible and the server's time was used instead.
+    """
 
     __tablename__ = "page_saves"
+    __table_args__ = (
+        CheckConstraint("clock_flag IN ('future', 'old')", name="clock_flag"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kiosk_session_id: Mapped[int] = mapped_column(
@@ -152,6 +200,30 @@ class PageSave(Base):
     page_index: Mapped[int]
     submission_key: Mapped[str] = mapped_column(String(64), unique=True)
     saved_at: Mapped[datetime] = mapped_column(default=utcnow)
+    answered_at: Mapped[datetime] = mapped_column(default=utcnow)
+    device_answered_at: Mapped[datetime | None]
+    offline: Mapped[bool] = mapped_column(default=False, server_default=false())
+    clock_flag: Mapped[str | None] = mapped_column(String(8))
+
+
+class PageDraft(Base):
+    """Answers ticked on a page but not yet sent: restored on Back, reload and resume.
+
+    A draft is never a submitted page: it is not in ``item_responses`` and
+    never reaches scoring or analysis. It is deleted when the page is saved
+    and when the session ends.
+    """
+
+    __tablename__ = "page_drafts"
+    __table_args__ = (UniqueConstraint("kiosk_session_id", "page_index"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kiosk_session_id: Mapped[int] = mapped_column(
+        ForeignKey("kiosk_sessions.id", ondelete="CASCADE")
+    )
+    page_index: Mapped[int]
+    answers: Mapped[dict] = mapped_column(default=dict)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class AuditEvent(Base):

@@ -50,7 +50,13 @@ class Participant(Base):
 
 
 class StaffUser(Base):
-    """A person who signs in to the staff pages; admins see every program."""
+    """A person who signs in to the staff pages; admins see every program.
+
+    ``pin_hash`` is an argon2id hash of a 4-8 digit PIN that unlocks a kiosk
+    lock screen for the next participant (never the staff pages);
+    ``pin_failures`` counts wrong PINs since the last right one, and
+    ``pin_locked_until`` is set when they reach the limit.
+    """
 
     __tablename__ = "staff_users"
     __table_args__ = (CheckConstraint("role IN ('admin', 'evaluator', 'staff')", name="role"),)
@@ -60,6 +66,9 @@ class StaffUser(Base):
     password_hash: Mapped[str] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(12))
     active: Mapped[bool] = mapped_column(default=True)
+    pin_hash: Mapped[str | None] = mapped_column(String(200))
+    pin_failures: Mapped[int] = mapped_column(default=0, server_default="0")
+    pin_locked_until: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     programs: Mapped[list[Program]] = relationship(

@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import CheckConstraint
+from sqlalchemy import false
 from sqlalchemy import ForeignKey
 from sqlalchemy import String
 from sqlalchemy import Text
+from sqlalchemy import true
 from sqlalchemy import UniqueConstraint
 from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
@@ -20,7 +22,15 @@ PAGE_MODES = ("section", "item")
 
 
 class Program(Base):
-    """A peer-support program: its waves, battery and kiosk settings."""
+    """A peer-support program: its waves, battery, kiosk and alert settings.
+
+    ``alert_emails`` are told at once when a safety alert is raised;
+    ``escalate_emails`` when an urgent alert is still unacknowledged after
+    ``escalate_after_s`` seconds. ``risk_decline`` lets risk items (such as
+    PHQ-9 item 9) offer "prefer not to answer"; ``read_aloud`` shows the
+    kiosk's speaker button. Times on staff pages are shown in ``time_zone``
+    (an IANA name such as ``America/New_York``).
+    """
 
     __tablename__ = "programs"
     __table_args__ = (CheckConstraint("page_mode IN ('section', 'item')", name="page_mode"),)
@@ -32,6 +42,14 @@ class Program(Base):
     crisis_message_es: Mapped[str | None] = mapped_column(Text)
     page_mode: Mapped[str] = mapped_column(String(10), default="section")
     idle_timeout_s: Mapped[int] = mapped_column(default=300)
+    time_zone: Mapped[str] = mapped_column(String(64), default="UTC", server_default="UTC")
+    alert_emails: Mapped[list] = mapped_column(default=list)
+    escalate_emails: Mapped[list] = mapped_column(default=list)
+    escalate_after_s: Mapped[int] = mapped_column(default=900, server_default="900")
+    alert_webhook_url: Mapped[str | None] = mapped_column(String(500))
+    alert_webhook_secret: Mapped[str | None] = mapped_column(String(128))
+    risk_decline: Mapped[bool] = mapped_column(default=False, server_default=false())
+    read_aloud: Mapped[bool] = mapped_column(default=True, server_default=true())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     waves: Mapped[list[Wave]] = relationship(
@@ -63,7 +81,13 @@ class Site(Base):
 
 
 class Wave(Base):
-    """A data-collection time point, such as ``baseline`` or ``exit``, in program order."""
+    """A data-collection time point, such as ``baseline`` or ``exit``, in program order.
+
+    ``due_days`` is the wave's due date as days after the participant's
+    baseline (None: no due date, e.g. an exit wave given at discharge); the
+    window, when set, runs from ``window_before_days`` before to
+    ``window_after_days`` after the due date.
+    """
 
     __tablename__ = "waves"
     __table_args__ = (
@@ -77,6 +101,9 @@ class Wave(Base):
     )
     name: Mapped[str] = mapped_column(String(40))
     position: Mapped[int]
+    due_days: Mapped[int | None]
+    window_before_days: Mapped[int | None]
+    window_after_days: Mapped[int | None]
 
     program: Mapped[Program] = relationship(back_populates="waves")
 
