@@ -12,7 +12,7 @@ APT_RUNTIME := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu
 # For the browser tests: Debian's Chromium (npm, for axe-core, only if absent).
 APT_TEST    := chromium
 
-.PHONY: demo test lint bench serve clean deps test-deps
+.PHONY: demo test lint bench serve clean deps test-deps translations
 
 demo: $(VENV)/.installed $(VENV)/.apt-runtime
 	$(VENV)/bin/outcomes demo --out demo-output
@@ -51,6 +51,13 @@ $(VENV)/.apt-test: $(VENV)/.apt-runtime
 
 $(AXE_JS): $(VENV)/.apt-test
 	npm install --silent --no-audit --no-fund --no-save --prefix .cache/axe-core axe-core@4
+
+# Kiosk interface strings: extract, merge into the Spanish catalogue, compile.
+WEB := toolkit/web
+translations: $(VENV)/.installed
+	$(VENV)/bin/pybabel extract -F $(WEB)/babel.cfg -k lazy_gettext --sort-output --omit-header -o $(WEB)/translations/messages.pot $(WEB)
+	$(VENV)/bin/pybabel update -i $(WEB)/translations/messages.pot -d $(WEB)/translations --no-fuzzy-matching
+	$(VENV)/bin/pybabel compile -d $(WEB)/translations --statistics
 
 clean:
 	rm -rf $(VENV) .cache demo-output test-artifacts .pytest_cache

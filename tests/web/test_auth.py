@@ -7,18 +7,20 @@ from toolkit.store.users import MAX_FAILURES
 
 def test_sign_in_and_out(client, web):
     response = web.sign_in("east@example.org")
-    assert response.status_code == 302 and response.headers["Location"].endswith("/staff/")
+    assert response.status_code == 303 and response.headers["Location"].endswith("/staff/")
     assert client.get("/staff/").status_code == 200
     page = client.get("/staff/")
     out = client.post("/auth/logout", data={"csrf_token": web.csrf(page.data)})
-    assert out.status_code == 302
+    assert out.status_code == 303
     assert client.get("/staff/").status_code == 302  # back to sign-in
 
 
-def test_wrong_password_is_refused(client, web):
+def test_wrong_password_is_refused_with_a_redirect_that_keeps_the_email(client, web):
     response = web.sign_in("east@example.org", "not the password")
-    assert response.status_code == 401
-    assert b"do not match" in response.data
+    assert response.status_code == 303 and response.headers["Location"].endswith("/auth/login")
+    page = client.get("/auth/login").get_data(as_text=True)
+    assert "do not match" in page
+    assert 'value="east@example.org"' in page and "not the password" not in page
     assert client.get("/staff/").status_code == 302
 
 
@@ -42,12 +44,14 @@ def test_secure_cookie_setting(app, client, web):
 
 def test_rate_limit_after_repeated_failures(client, web):
     for _ in range(MAX_FAILURES):
-        assert web.sign_in("east@example.org", "wrong password").status_code == 401
+        assert web.sign_in("east@example.org", "wrong password").status_code == 303
+        client.get("/auth/login")  # read the message
     blocked = web.sign_in("east@example.org")  # even the right password now waits
-    assert blocked.status_code == 429
-    assert b"15 minutes" in blocked.data
+    assert blocked.status_code == 303 and blocked.headers["Location"].endswith("/auth/login")
+    assert b"15 minutes" in client.get("/auth/login").data
+    assert client.get("/staff/").status_code == 302  # not signed in
     other = web.sign_in("west@example.org")  # another account is not blocked
-    assert other.status_code == 302
+    assert other.status_code == 303 and other.headers["Location"].endswith("/staff/")
 
 
 def test_login_without_csrf_token_is_rejected(client):

@@ -58,11 +58,14 @@ def test_kiosk_pages_are_never_cached(client, web):
 def test_missing_answers_are_shown_on_the_same_page(client, web, db):
     first = web.start_kiosk()
     r = client.post("/kiosk/page/0", data={**web.page_fields(first), **web.phq9([0] * 7), "action": "next"})
-    assert r.status_code == 422
-    assert b"Please answer the 2 questions marked below." in r.data
-    assert b'id="err-phq9_8"' in r.data and b'id="err-phq9_9"' in r.data
-    assert r.data.count(b" checked") == 7  # the answers given stay selected
+    assert r.status_code == 303 and r.headers["Location"].endswith("/kiosk/page/0#missing-msg")
+    page = client.get("/kiosk/page/0")
+    assert page.status_code == 200
+    assert b"Please answer the 2 questions marked below." in page.data
+    assert b'id="err-phq9_8"' in page.data and b'id="err-phq9_9"' in page.data
+    assert page.data.count(b" checked") == 7  # the answers given stay selected
     assert count(db, ItemResponse) == 0
+    assert b"Please answer" not in client.get("/kiosk/page/0").data  # shown once, after that Next
 
 
 def test_count_out_of_range_is_a_message_not_a_save(client, web, db):
@@ -70,7 +73,8 @@ def test_count_out_of_range_is_a_message_not_a_save(client, web, db):
     client.post("/kiosk/page/0", data={**web.page_fields(first), **web.phq9([0] * 9), "action": "next"})
     second = client.get("/kiosk/page/1")
     r = client.post("/kiosk/page/1", data={**web.page_fields(second), "webmood_1": "2", "webmood_2": "120", "action": "next"})
-    assert r.status_code == 422 and b"whole number from 0 to 90" in r.data
+    assert r.status_code == 303
+    assert b"whole number from 0 to 90" in client.get(r.headers["Location"]).data
     assert count(db, ItemResponse, ItemResponse.item_id.like("webmood%")) == 0
 
 
@@ -83,12 +87,18 @@ def test_spanish_interface_and_wording(client, web):
     assert b"Siguiente" in first.data
 
 
-def test_language_switch_keeps_selected_answers(client, web, db):
+def test_language_switch_keeps_selected_answers_and_translates_the_whole_page(client, web, db):
     first = web.start_kiosk()
     r = client.post("/kiosk/page/0", data={**web.page_fields(first), **web.phq9([2, 1]), "action": "lang:es"})
-    assert r.status_code == 200
-    assert "Durante las últimas 2 semanas".encode() in r.data
-    assert r.data.count(b" checked") == 2
+    assert r.status_code == 303 and r.headers["Location"].endswith("/kiosk/page/0")
+    page = client.get("/kiosk/page/0").get_data(as_text=True)
+    assert "Durante las últimas 2 semanas" in page
+    assert page.count(" checked") == 2
+    assert '<html lang="es">' in page
+    for spanish in ("Página 1 de 2", "Siguiente", "Ayuda y números de crisis", "Encuesta"):
+        assert spanish in page
+    for english in ("Page 1 of 2", ">Next<", "Help and crisis numbers", "Survey<"):
+        assert english not in page
     assert db.scalar(select(KioskSession.language)) == "es"
     assert count(db, ItemResponse) == 0
 
@@ -119,10 +129,10 @@ def test_double_submit_of_final_page_still_thanks_and_saves_once(client, web, db
 
 def test_back_shows_saved_answers_and_a_change_is_audited(client, web, db):
     first = web.start_kiosk()
-    client.post("/kiosk/page/0", data={**web.page_fields(first), **web.phq9([1] * 9), "action": "next"})
+    client.post("/kiosk/page/0", data={**web.page_fields(first), **web.phq9([1] * 8 + [0]), "action": "next"})
     back = client.get("/kiosk/page/0")
     assert back.data.count(b" checked") == 9
-    client.post("/kiosk/page/0", data={**web.page_fields(back), **web.phq9([2] + [1] * 8), "action": "next"})
+    client.post("/kiosk/page/0", data={**web.page_fields(back), **web.phq9([2] + [1] * 7 + [0]), "action": "next"})
     assert count(db, ItemResponse) == 9
     assert db.scalar(select(ItemResponse.value).where(ItemResponse.item_id == "phq9_1")) == 2.0
     event = db.scalar(select(AuditEvent).where(AuditEvent.kind == "response_changed"))
@@ -203,24 +213,33 @@ def test_alert_shows_crisis_message_and_is_saved_with_the_page(client, web, db):
     assert b"988" in support.data and "Línea 988".encode() in support.data
     assert count(db, Alert) == 1 and count(db, ItemResponse) == 9
     alert = db.scalar(select(Alert))
-    assert (alert.item_id, alert.value, alert.level) == ("phq9_9", 1.0, "urgent")
-    # after the message the survey continues
+    assert (alert.item_id, alert.value, alert.level, alert.source) == ("phq9_9", 1.0, "urgent", "tablet")
+    # no page of the survey can be reached until the participant chooses, and a reload shows it again
+    assert client.get("/kiosk/page/1").headers["Location"].endswith("/kiosk/support")
+    assert b"988" in client.get("/kiosk/support").data
+    client.post("/kiosk/support", data={"csrf_token": web.csrf(support.data), "choice": "continue"})
     assert b"Mood" in client.get("/kiosk/page/1").data
 
 
-def test_alert_on_the_last_page_shows_the_message_with_the_thanks(client, web, db, seeded):
+def test_alert_on_the_last_page_offers_the_choices_then_the_ordinary_end(client, web, db, seeded):
     first = web.start_kiosk(slug="west", code="W001", email="west@example.org")
     r = client.post("/kiosk/page/0", data={**web.page_fields(first), **web.phq9([0] * 8 + [3]), "action": "next"})
+    assert r.headers["Location"].endswith("/kiosk/support")
+    support = client.get("/kiosk/support")
+    assert db.scalar(select(KioskSession.status)) == "active"  # held at the crisis message
+    r = client.post("/kiosk/support", data={"csrf_token": web.csrf(support.data), "choice": "continue"})
     assert r.headers["Location"].endswith("/kiosk/done")
     done = client.get("/kiosk/done")
-    assert b"988" in done.data and b"Thank you" in done.data
+    assert b"Thank you" in done.data and b"988" not in done.data
+    db.rollback()
+    assert db.scalar(select(KioskSession.status)) == "complete"
 
 
 def test_idle_lock_pauses_and_staff_can_resume(client, web, db):
     first = web.start_kiosk()
     client.post("/kiosk/page/0", data={**web.page_fields(first), **web.phq9([0] * 9), "action": "next"})
     lock = client.post("/kiosk/lock", data={"csrf_token": web.csrf(first.data)})
-    assert lock.status_code == 302
+    assert lock.status_code == 303
     assert b"ready for the next person" in client.get("/kiosk/page/1", follow_redirects=True).data
     ks = db.scalar(select(KioskSession))
     assert ks.status == "paused" and ks.token_hash is None
@@ -228,7 +247,7 @@ def test_idle_lock_pauses_and_staff_can_resume(client, web, db):
     page = client.get("/staff/p/east/")
     assert b"Unfinished surveys" in page.data and b"2 of 2" in page.data
     r = client.post(f"/staff/p/east/sessions/{ks.ref}/resume", data={"csrf_token": web.csrf(page.data)})
-    assert r.status_code == 302
+    assert r.status_code == 303
     resumed = client.get("/kiosk/", follow_redirects=True)
     assert b"Mood" in resumed.data and b"Page 2 of 2" in resumed.data
 

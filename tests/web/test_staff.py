@@ -79,14 +79,14 @@ def test_alert_banner_and_acknowledgement(client, web, db):
     web.sign_in("east@example.org")
     alert = db.scalar(select(Alert))
     page = client.get("/staff/p/east/alerts")
-    assert b"E001" in page.data and b"phq9_9" in page.data
+    assert b"E001" in page.data and b"PHQ-9 item 9" in page.data
     token = web.csrf(page.data)
     empty = client.post(f"/staff/p/east/alerts/{alert.id}/acknowledge", data={"csrf_token": token, "note": " "})
-    assert empty.status_code == 302
+    assert empty.status_code == 303
     db.rollback()  # end the read snapshot
     assert db.get(Alert, alert.id).acknowledged_at is None  # a note is required
     done = client.post(f"/staff/p/east/alerts/{alert.id}/acknowledge", data={"csrf_token": token, "note": "Talked with them; safety plan reviewed."})
-    assert done.status_code == 302
+    assert done.status_code == 303
     db.rollback()  # end the read snapshot
     acked = db.get(Alert, alert.id)
     assert acked.acknowledged_at is not None and acked.note.startswith("Talked")

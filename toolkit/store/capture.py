@@ -13,11 +13,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from toolkit.instruments import Registry
-from toolkit.instruments.schema import ChoiceScale
 from toolkit.instruments.schema import Instrument
-from toolkit.instruments.schema import Item
+from toolkit.store.alerting import update_alerts
+from toolkit.store.answers import DECLINED
+from toolkit.store.answers import page_instrument
+from toolkit.store.answers import validate_answers
 from toolkit.store.audit import record
-from toolkit.store.errors import MissingAnswersError
+from toolkit.store.drafts import discard_draft
 from toolkit.store.errors import SessionClosedError
 from toolkit.store.errors import TamperedInputError
 from toolkit.store.kiosk import close_session
@@ -27,20 +29,22 @@ from toolkit.store.models import Alert
 from toolkit.store.models import ItemResponse
 from toolkit.store.models import KioskSession
 from toolkit.store.models import PageSave
-from toolkit.store.models import utcnow
-from toolkit.store.outbox import enqueue
-
-DECLINED = None
-"""The answer value that means "prefer not to say"."""
+from toolkit.store.page_times import PageTimes
 
 
 @dataclass
 class SaveResult:
-    """What saving a page did."""
+    """What saving a page did.
+
+    ``crisis`` is True when an answer on the page raised a safety alert or
+    changed a risk answer to one that fires: the session then waits at the
+    crisis message (``KioskSession.crisis_page``) for the participant's choice.
+    """
 
     page_index: int
     replayed: bool = False
     new_alerts: list[Alert] = field(default_factory=list)
+    crisis: bool = False
     complete: bool = False
 
     @property
@@ -48,58 +52,9 @@ class SaveResult:
         return self.page_index + 1
 
 
-def allows_decline(inst: Instrument, item: Item) -> bool:
-    """True when the item may be answered "prefer not to say"."""
-    return item.allow_decline if item.allow_decline is not None else inst.allow_decline
-
-
-def check_answer(inst: Instrument, item: Item, value: float | None) -> None:
-    """Raise :class:`TamperedInputError` unless ``value`` is a possible answer to ``item``."""
-    if value is DECLINED:
-        if not allows_decline(inst, item):
-            raise TamperedInputError(
-                f"{item.id}: this question cannot be declined; choose one of the answers"
-            )
-        return
-    scale = inst.response_scales[item.scale]
-    if isinstance(scale, ChoiceScale):
-        ok = float(value) in scale.values
-    else:
-        ok = float(value).is_integer() and scale.min <= value <= scale.max
-    if not ok:
-        raise TamperedInputError(f"{item.id}: {value!r} is not an answer on this question's scale")
-
-
-def page_instrument(
-    registry: Registry, ks: KioskSession, page_index: int
-) -> tuple[dict, Instrument]:
-    """The plan entry and instrument of a page; a page out of reach is tampering."""
-    if not 0 <= page_index < ks.page_count or page_index > ks.furthest_page:
-        raise TamperedInputError(
-            f"page {page_index}: not a page of this session yet; go back to the current page"
-        )
-    page = ks.plan[page_index]
-    return page, registry.get(page["instrument"], page["version"])
-
-
-def validate_answers(
-    registry: Registry, ks: KioskSession, page_index: int, answers: Mapping[str, float | None]
-) -> None:
-    """Check a page's answers: exactly the page's items, each with a possible value."""
-    page, inst = page_instrument(registry, ks, page_index)
-    unknown = sorted(set(answers) - set(page["items"]))
-    if unknown:
-        raise TamperedInputError(
-            f"{', '.join(unknown)}: not a question on page {page_index}; reload the page"
-        )
-    for item_id, value in answers.items():
-        check_answer(inst, inst.item(item_id), value)
-    missing = [i for i in page["items"] if i not in answers]
-    if missing:
-        raise MissingAnswersError(missing)
-
-
-def _administration(session: Session, ks: KioskSession, inst: Instrument) -> Administration:
+def _administration(
+    session: Session, ks: KioskSession, inst: Instrument, when: PageTimes
+) -> Administration:
     adm = session.scalar(
         select(Administration).where(
             Administration.participant_id == ks.participant_id,
@@ -117,6 +72,7 @@ def _administration(session: Session, ks: KioskSession, inst: Instrument) -> Adm
             language=ks.language,
             submission_key=secrets.token_hex(16),
             kiosk_session_id=ks.id,
+            started_at=when.answered_at,
         )
         session.add(adm)
         session.flush()
@@ -124,8 +80,14 @@ def _administration(session: Session, ks: KioskSession, inst: Instrument) -> Adm
 
 
 def _store_answers(
-    session: Session, ks: KioskSession, adm: Administration, answers: Mapping[str, float | None]
-) -> None:
+    session: Session,
+    ks: KioskSession,
+    adm: Administration,
+    answers: Mapping[str, float | None],
+    when: PageTimes,
+) -> dict[str, tuple[float | None, bool]]:
+    """Insert or update the answers; returns the old ``(value, declined)`` of each changed item."""
+    changed: dict[str, tuple[float | None, bool]] = {}
     existing = {
         r.item_id: r
         for r in session.scalars(
@@ -141,10 +103,15 @@ def _store_answers(
         if row is None:
             session.add(
                 ItemResponse(
-                    administration_id=adm.id, item_id=item_id, value=new_value, declined=declined
+                    administration_id=adm.id,
+                    item_id=item_id,
+                    value=new_value,
+                    declined=declined,
+                    answered_at=when.answered_at,
                 )
             )
         elif row.value != new_value or row.declined != declined:
+            changed[item_id] = (row.value, row.declined)
             record(
                 session,
                 "response_changed",
@@ -157,43 +124,8 @@ def _store_answers(
                 new=new_value,
                 new_declined=declined,
             )
-            row.value, row.declined, row.changed_at = new_value, declined, utcnow()
-
-
-def _raise_alerts(
-    session: Session,
-    ks: KioskSession,
-    adm: Administration,
-    inst: Instrument,
-    answers: Mapping[str, float | None],
-) -> list[Alert]:
-    fired = [
-        (inst.item(i), v)
-        for i, v in answers.items()
-        if inst.item(i).alert is not None and inst.item(i).alert.fires(v)
-    ]
-    if not fired:
-        return []
-    have = set(session.scalars(select(Alert.item_id).where(Alert.administration_id == adm.id)))
-    new = []
-    for item, value in fired:
-        if item.id in have:
-            continue
-        alert = Alert(
-            administration_id=adm.id, item_id=item.id, value=float(value), level=item.alert.level
-        )
-        session.add(alert)
-        enqueue(session, alert, ks.participant.program, "alert")
-        new.append(alert)
-        record(
-            session,
-            "alert_raised",
-            program_id=ks.participant.program_id,
-            kiosk_session_id=ks.id,
-            item=item.id,
-            value=float(value),
-        )
-    return new
+            row.value, row.declined, row.changed_at = new_value, declined, when.answered_at
+    return changed
 
 
 def save_page(
@@ -203,13 +135,16 @@ def save_page(
     page_index: int,
     answers: Mapping[str, float | None],
     submission_key: str,
+    when: PageTimes | None = None,
 ) -> SaveResult:
     """Store one page of answers and commit; a replayed ``submission_key`` changes nothing.
 
     Answers map item id to a value, or to :data:`DECLINED`. The responses,
-    any alert that fires, the audit of changed answers and the session's
-    progress are written in one transaction. Raises :class:`TamperedInputError`
-    or :class:`MissingAnswersError` before writing anything.
+    any alert that fires with its notifications, the audit of changed
+    answers and the session's progress are written in one transaction, and
+    the page's draft is deleted. ``when`` carries the device and server
+    times (now, by default). Raises :class:`TamperedInputError` or
+    :class:`MissingAnswersError` before writing anything.
     """
     if not submission_key or len(submission_key) > 64:
         raise TamperedInputError("submission key: missing or too long; reload the page")
@@ -220,9 +155,19 @@ def save_page(
         raise SessionClosedError(f"session {ks.ref} is {ks.status}; ask staff to resume it")
     validate_answers(registry, ks, page_index, answers)
     page, inst = page_instrument(registry, ks, page_index)
+    when = when or PageTimes.now()
     try:
         session.add(
-            PageSave(kiosk_session_id=ks.id, page_index=page_index, submission_key=submission_key)
+            PageSave(
+                kiosk_session_id=ks.id,
+                page_index=page_index,
+                submission_key=submission_key,
+                saved_at=when.received_at,
+                answered_at=when.answered_at,
+                device_answered_at=when.device_answered_at,
+                offline=when.offline,
+                clock_flag=when.clock_flag,
+            )
         )
         session.flush()
     except IntegrityError:
@@ -231,9 +176,9 @@ def save_page(
         if prior is None:
             raise
         return _replayed(ks, prior)
-    adm = _administration(session, ks, inst)
-    _store_answers(session, ks, adm, answers)
-    alerts = _raise_alerts(session, ks, adm, inst, answers)
+    adm = _administration(session, ks, inst, when)
+    changed = _store_answers(session, ks, adm, answers, when)
+    alerts = update_alerts(session, ks, adm, inst, answers, changed, when)
     session.flush()
     answered = session.scalar(
         select(func.count())
@@ -241,11 +186,15 @@ def save_page(
         .where(ItemResponse.administration_id == adm.id)
     )
     if answered >= len(inst.items) and adm.status != "complete":
-        adm.status, adm.completed_at = "complete", utcnow()
-    result = SaveResult(page_index=page_index, new_alerts=alerts)
+        adm.status, adm.completed_at = "complete", when.answered_at
+    discard_draft(session, ks, page_index)
+    result = SaveResult(page_index=page_index, new_alerts=alerts.new)
+    result.crisis = bool(alerts.new) or alerts.refired
     ks.current_page = page_index + 1
     ks.furthest_page = max(ks.furthest_page, page_index + 1)
-    if ks.furthest_page >= ks.page_count:
+    if result.crisis:
+        ks.crisis_page = page_index + 1
+    if ks.furthest_page >= ks.page_count and ks.crisis_page is None:
         close_session(session, ks, "complete")
         result.complete = True
     else:
@@ -257,17 +206,6 @@ def save_page(
 def _replayed(ks: KioskSession, prior: PageSave) -> SaveResult:
     if prior.kiosk_session_id != ks.id:
         raise TamperedInputError("submission key: belongs to another session; reload the page")
-    return SaveResult(page_index=prior.page_index, replayed=True, complete=ks.status == "complete")
-
-
-def session_alerts(session: Session, ks: KioskSession, page_index: int | None = None) -> int:
-    """Alerts raised on the answers of this kiosk session (on one page when ``page_index`` is given)."""
-    query = (
-        select(func.count())
-        .select_from(Alert)
-        .join(Administration, Alert.administration_id == Administration.id)
-        .where(Administration.participant_id == ks.participant_id, Administration.wave_id == ks.wave_id)
+    return SaveResult(
+        page_index=prior.page_index, replayed=True, complete=ks.status in ("complete", "stopped")
     )
-    if page_index is not None:
-        query = query.where(Alert.item_id.in_(ks.plan[page_index]["items"]))
-    return session.scalar(query)

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from toolkit.instruments import Registry
 from toolkit.store.audit import record
+from toolkit.store.drafts import discard_draft
 from toolkit.store.errors import StoreError
 from toolkit.store.models import Administration
 from toolkit.store.models import KioskSession
@@ -126,6 +127,7 @@ def resume_session(session: Session, ks: KioskSession, staff_id: int) -> str:
     if ks.status not in ("active", "paused"):
         raise StoreError(f"session {ks.ref} is {ks.status}; start a new session instead")
     token = _issue_token(ks, ks.participant.program)
+    ks.held_at = None  # a staff member is with the participant now
     record(
         session,
         "session_resumed",
@@ -163,11 +165,18 @@ def close_session(
     staff_id: int | None = None,
     reason: str = "",
 ) -> None:
-    """End the browser's hold on a session: paused (resumable), complete or cancelled."""
+    """End the browser's hold on a session: paused (resumable), complete, stopped or cancelled.
+
+    A paused session keeps its drafts (ticked answers come back on resume);
+    a session that ends for good loses them.
+    """
     ks.status = status
     ks.token_hash = None
-    if status == "complete":
+    if status in ("complete", "stopped"):
         ks.completed_at = utcnow()
+    if status != "paused":
+        ks.crisis_page = None
+        discard_draft(session, ks)
     record(
         session,
         f"session_{status}",

@@ -45,12 +45,17 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
-def check_password(user: StaffUser, password: str) -> bool:
-    """True when ``password`` matches the user's stored hash."""
+def verify_hash(stored_hash: str, secret: str) -> bool:
+    """True when ``secret`` matches an argon2 hash made by :func:`hash_password`."""
     try:
-        return _hasher.verify(user.password_hash, password)
+        return _hasher.verify(stored_hash, secret)
     except (VerificationError, InvalidHashError):
         return False
+
+
+def check_password(user: StaffUser, password: str) -> bool:
+    """True when ``password`` matches the user's stored hash."""
+    return verify_hash(user.password_hash, password)
 
 
 def create_user(

@@ -5,8 +5,15 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from flask import current_app
 from flask import Flask
+from flask import g
 from flask import render_template
+from flask import request
+from flask import session
+from flask import url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext
 from flask_wtf.csrf import CSRFError
 from flask_wtf.csrf import CSRFProtect
 
@@ -16,6 +23,7 @@ from toolkit.web.db import init_db
 from toolkit.web.i18n import init_babel
 from toolkit.web.security import init_headers
 from toolkit.web.security import load_secret_key
+from toolkit.web.timefmt import init_time_filters
 
 csrf = CSRFProtect()
 
@@ -55,35 +63,65 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     init_db(app)
     init_headers(app)
     init_babel(app)
+    init_time_filters(app)
     csrf.init_app(app)
 
     from toolkit.web import admin
     from toolkit.web import auth
     from toolkit.web import kiosk
     from toolkit.web import staff
+    from toolkit.web import staff_pin
 
     auth.init_login(app)
     app.register_blueprint(auth.bp)
     app.register_blueprint(staff.bp)
+    app.register_blueprint(staff_pin.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(kiosk.bp)
     app.add_url_rule("/", endpoint="index", view_func=kiosk.home)
 
-    @app.errorhandler(CSRFError)
-    def _csrf(exc: CSRFError):
-        return render_template("error.html", code=400, title="Form expired", message=(
-            "This form was not accepted because its security token is missing or out of date."
-            " Go back, reload the page and try again."
-        )), 400
-
-    for code, title in ((400, "Bad request"), (403, "Not allowed"), (404, "Not found"), (405, "Not allowed"), (409, "Conflict"), (413, "Too large"), (429, "Too many attempts")):
-        app.register_error_handler(code, _error_page(code, title))
+    app.register_error_handler(CSRFError, _error_page(400))
+    for code in ERROR_TITLES:
+        app.register_error_handler(code, _error_page(code))
     return app
 
 
-def _error_page(code: int, title: str):
+ERROR_TITLES = {
+    400: lazy_gettext("Bad request"),
+    403: lazy_gettext("Not allowed"),
+    404: lazy_gettext("Not found"),
+    405: lazy_gettext("Not allowed"),
+    409: lazy_gettext("Conflict"),
+    413: lazy_gettext("Too large"),
+    429: lazy_gettext("Too many attempts"),
+}
+
+
+def _is_kiosk() -> bool:
+    return request.blueprint == "kiosk" or request.path.startswith("/kiosk")
+
+
+def _error_page(code: int):
+    """An error page: on kiosk pages in the participant's language with a calm way back."""
+
     def handler(exc):
-        message = getattr(exc, "description", "") or title
-        return render_template("error.html", code=code, title=title, message=message), code
+        expired = isinstance(exc, CSRFError)
+        if _is_kiosk():
+            lang = session.get("kiosk_lang")
+            if lang in current_app.config["LANGUAGES"]:
+                g.language = lang
+            title = _("This page has expired") if expired else _("Something went wrong")
+            message = _(
+                "Nothing you saved is lost. Tap the button to go back to the survey, or ask a staff member."
+            )
+            back = url_for("kiosk.start")
+            return render_template("error.html", code=code, title=title, message=message, back=back, kiosk=True), code
+        if expired:
+            title = _("Form expired")
+            message = _("This form was not accepted because its security token is missing or out of date. Go back, reload the page and try again.")
+        else:
+            title = str(ERROR_TITLES.get(code, code))
+            message = getattr(exc, "description", "") or title
+        return render_template("error.html", code=code, title=title, message=message, back=url_for("index")), code
 
     return handler

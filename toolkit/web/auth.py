@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask import abort
 from flask import Blueprint
 from flask import flash
 from flask import Flask
@@ -24,6 +23,7 @@ from toolkit.store.users import authenticate
 from toolkit.store.users import too_many_failures
 from toolkit.web.db import get_db
 from toolkit.web.forms import LoginForm
+from toolkit.web.tablet import bind_tablet
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
@@ -63,29 +63,46 @@ def _safe_next(target: str | None) -> str:
     return url_for("staff.home")
 
 
-@bp.route("/login", methods=["GET", "POST"])
+@bp.route("/login", methods=["GET"])
 def login():
+    form = LoginForm(formdata=None)
+    form.email.data = session.pop("login_email", None)
+    return render_template("auth/login.html", form=form)
+
+
+@bp.route("/login", methods=["POST"])
+def login_post():
+    """Check the email and password; every outcome answers with a redirect."""
     form = LoginForm()
-    if form.validate_on_submit():
-        db = get_db()
-        if too_many_failures(db, form.email.data, _client_ip()):
-            abort(429, "Too many failed sign-ins for this email from this device. Wait 15 minutes, then try again.")
-        user = authenticate(db, form.email.data, form.password.data, _client_ip())
-        if user is None:
-            flash("That email and password do not match an active account.", "error")
-            return render_template("auth/login.html", form=form), 401
-        ks = find_session(db, session.get("kiosk"))
-        if ks is not None:  # staff took the tablet back mid-survey: pause, staff can resume
-            close_session(db, ks, "paused", staff_id=user.id, reason="staff signed in")
-            db.commit()
-        session.clear()
-        login_user(SignedIn(user))
-        return redirect(_safe_next(request.args.get("next")))
-    return render_template("auth/login.html", form=form), 400 if form.errors else 200
+    again = url_for("auth.login", next=request.args.get("next"))
+    if not form.validate_on_submit():
+        if "csrf_token" in form.errors:
+            flash("The sign-in form had expired. Please sign in again.", "error")
+        else:
+            flash("Type your email and your password.", "error")
+        session["login_email"] = (form.email.data or "")[:254]
+        return redirect(again, code=303)
+    db = get_db()
+    if too_many_failures(db, form.email.data, _client_ip()):
+        flash("Too many failed sign-ins for this email from this device. Wait 15 minutes, then try again.", "error")
+        return redirect(again, code=303)
+    user = authenticate(db, form.email.data, form.password.data, _client_ip())
+    if user is None:
+        flash("That email and password do not match an active account.", "error")
+        session["login_email"] = form.email.data[:254]
+        return redirect(again, code=303)
+    ks = find_session(db, session.get("kiosk"))
+    if ks is not None:  # staff took the tablet back mid-survey: pause, staff can resume
+        close_session(db, ks, "paused", staff_id=user.id, reason="staff signed in")
+        db.commit()
+    session.clear()
+    login_user(SignedIn(user))
+    bind_tablet(user.id)
+    return redirect(_safe_next(request.args.get("next")), code=303)
 
 
 @bp.route("/logout", methods=["POST"])
 def logout():
     logout_user()
     session.clear()
-    return redirect(url_for("kiosk.lock"))
+    return redirect(url_for("kiosk.lock"), code=303)

@@ -69,3 +69,9 @@ class ProgramForm(FlaskForm):
     idle_timeout_s = IntegerField("Idle timeout (seconds)", default=300, validators=[NumberRange(min=30, max=3600)])
     crisis_en = TextAreaField("Crisis message, English (blank: 988 Lifeline text)", validators=[Optional(), Length(max=2000)])
     crisis_es = TextAreaField("Crisis message, Spanish (blank: 988 Lifeline text)", validators=[Optional(), Length(max=2000)])
+
+
+class PinForm(FlaskForm):
+    password = PasswordField("Your password", validators=[DataRequired(), Length(max=200)])
+    pin = PasswordField("New PIN (4 to 8 digits)", validators=[DataRequired(), Length(min=4, max=8)], render_kw={"inputmode": "numeric", "autocomplete": "off"})
+    pin_again = PasswordField("The same PIN again", validators=[DataRequired(), Length(max=8)], render_kw={"inputmode": "numeric", "autocomplete": "off"})

@@ -7,33 +7,27 @@ from flask import Blueprint
 from flask import flash
 from flask import redirect
 from flask import render_template
-from flask import session
+from flask import request
 from flask import url_for
 from flask_login import current_user
-from flask_login import logout_user
 from sqlalchemy import select
 from wtforms import SelectChoice
 
-from toolkit.errors import UnknownInstrumentError
-from toolkit.store.audit import record
 from toolkit.store.errors import StoreError
-from toolkit.store.kiosk import resume_session
-from toolkit.store.kiosk import start_session
-from toolkit.store.models import Administration
-from toolkit.store.models import Alert
 from toolkit.store.models import KioskSession
 from toolkit.store.models import Participant
 from toolkit.store.models import Program
-from toolkit.store.models import utcnow
 from toolkit.store.programs import add_participant
 from toolkit.store.queries import dashboard_counts
 from toolkit.store.queries import unacknowledged_alerts
 from toolkit.store.queries import waves_done
 from toolkit.web.db import get_db
-from toolkit.web.db import get_registry
-from toolkit.web.forms import AcknowledgeForm
 from toolkit.web.forms import ParticipantForm
 from toolkit.web.forms import StartSessionForm
+from toolkit.web.handover import last_language
+from toolkit.web.handover import next_wave
+from toolkit.web.handover import resume_survey
+from toolkit.web.handover import start_survey
 from toolkit.web.security import program_or_403
 from toolkit.web.security import roles_required
 from toolkit.web.security import visible_program_ids
@@ -93,29 +87,23 @@ def program(slug: str):
         .where(Participant.program_id == prog.id, KioskSession.status.in_(("active", "paused")))
         .order_by(KioskSession.created_at.desc())
     ).all()
+    done = waves_done(db, prog)
     return render_template(
         "staff/program.html",
         program=prog,
         counts=dashboard_counts(db, prog),
-        participants=participants,
-        done=waves_done(db, prog),
+        participants=[(p, next_wave(prog, done.get(p.id, []))) for p in participants],
+        done=done,
         form=form,
         start_form=_start_form(prog),
         unfinished=unfinished,
     ), 400 if form.errors else 200
 
 
-def _hand_over(token: str):
-    """Sign staff out of this browser and give it to the participant."""
-    logout_user()
-    session.clear()
-    session["kiosk"] = token
-    return redirect(url_for("kiosk.start"))
-
-
 @bp.route("/p/<slug>/sessions", methods=["POST"])
 @roles_required()
 def start(slug: str):
+    """Start a survey for the participant and wave chosen on the program page, and hand over."""
     prog = program_or_403(slug)
     db = get_db()
     form = _start_form(prog)
@@ -124,15 +112,31 @@ def start(slug: str):
     participant = db.scalar(select(Participant).where(Participant.program_id == prog.id, Participant.code == form.participant.data.strip()))
     if participant is None:
         flash(f"No participant '{form.participant.data}' in {prog.name}; enrol them first.", "error")
-        return redirect(url_for("staff.program", slug=slug))
+        return redirect(url_for("staff.program", slug=slug), code=303)
+    return _start(prog, participant, prog.wave(form.wave.data), form.language.data)
+
+
+@bp.route("/p/<slug>/participants/<int:pid>/start", methods=["POST"])
+@roles_required()
+def start_next(slug: str, pid: int):
+    """The Start button of a participant's row: their next wave, in their last language."""
+    prog = program_or_403(slug)
+    participant = get_db().get(Participant, pid)
+    if participant is None or participant.program_id != prog.id:
+        abort(404)
+    wave = prog.wave(request.form.get("wave", ""))
+    if wave is None:
+        abort(400, "Choose a wave.")
+    return _start(prog, participant, wave, last_language(participant.id))
+
+
+def _start(prog: Program, participant: Participant, wave, language: str):
     try:
-        _ks, token = start_session(db, get_registry(), participant, prog.wave(form.wave.data), current_user.id, form.language.data)
+        return start_survey(participant, wave, language, current_user.id)
     except StoreError as exc:
-        db.rollback()
+        get_db().rollback()
         flash(str(exc), "error")
-        return redirect(url_for("staff.program", slug=slug))
-    db.commit()
-    return _hand_over(token)
+        return redirect(url_for("staff.program", slug=prog.slug), code=303)
 
 
 @bp.route("/p/<slug>/sessions/<ref>/resume", methods=["POST"])
@@ -144,64 +148,10 @@ def resume(slug: str, ref: str):
     if ks is None or ks.participant.program_id != prog.id:
         abort(404)
     try:
-        token = resume_session(db, ks, current_user.id)
+        return resume_survey(ks, current_user.id)
     except StoreError as exc:
         flash(str(exc), "error")
-        return redirect(url_for("staff.program", slug=slug))
-    db.commit()
-    return _hand_over(token)
+        return redirect(url_for("staff.program", slug=slug), code=303)
 
 
-@bp.route("/p/<slug>/alerts")
-@roles_required()
-def alerts(slug: str):
-    prog = program_or_403(slug)
-    rows = get_db().execute(
-        select(Alert, Participant.code, Administration)
-        .join(Administration, Alert.administration_id == Administration.id)
-        .join(Participant, Administration.participant_id == Participant.id)
-        .where(Participant.program_id == prog.id)
-        .order_by(Alert.acknowledged_at.is_not(None), Alert.raised_at.desc())
-    ).all()
-    return render_template("staff/alerts.html", program=prog, rows=rows, form=AcknowledgeForm(), describe=_describe_alert)
-
-
-def _describe_alert(alert: Alert, adm: Administration) -> dict:
-    """The instrument, question and answer of an alert, in English, for staff."""
-    from toolkit.instruments.schema import ChoiceScale
-    from toolkit.web.i18n import local
-
-    try:
-        inst = get_registry().get(adm.instrument_id, adm.instrument_version)
-        item = inst.item(alert.item_id)
-    except (UnknownInstrumentError, KeyError):  # an instrument no longer installed: show the ids
-        return {"instrument": adm.instrument_id, "question": alert.item_id, "answer": f"{alert.value:g}"}
-    scale = inst.response_scales[item.scale]
-    answer = f"{alert.value:g}"
-    if isinstance(scale, ChoiceScale):
-        label = next((local(o.label, "en") for o in scale.options if float(o.value) == alert.value), "")
-        answer = f"{answer} ({label})" if label else answer
-    number = inst.items.index(item) + 1
-    return {"instrument": f"{inst.short_title} item {number}", "question": local(item.text, "en"), "answer": answer}
-
-
-@bp.route("/p/<slug>/alerts/<int:alert_id>/acknowledge", methods=["POST"])
-@roles_required()
-def acknowledge(slug: str, alert_id: int):
-    prog = program_or_403(slug)
-    db = get_db()
-    alert = db.get(Alert, alert_id)
-    if alert is None:
-        abort(404)
-    if alert.administration.participant.program_id != prog.id:
-        abort(403)
-    form = AcknowledgeForm()
-    if not form.validate_on_submit():
-        flash(form.note.errors[0] if form.note.errors else "Write a note.", "error")
-        return redirect(url_for("staff.alerts", slug=slug))
-    if alert.acknowledged_at is None:
-        alert.acknowledged_at, alert.acknowledged_by_id, alert.note = utcnow(), current_user.id, form.note.data.strip()
-        record(db, "alert_acknowledged", staff_id=current_user.id, program_id=prog.id, alert=alert.id, note=form.note.data.strip())
-        db.commit()
-        flash("Alert acknowledged.", "ok")
-    return redirect(url_for("staff.alerts", slug=slug))
+from toolkit.web import staff_alerts  # noqa: E402,F401  (the alert pages of this blueprint)

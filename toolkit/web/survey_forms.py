@@ -19,8 +19,8 @@ from wtforms.validators import Optional
 from toolkit.instruments.schema import ChoiceScale
 from toolkit.instruments.schema import CountScale
 from toolkit.instruments.schema import Instrument
-from toolkit.store.capture import allows_decline
-from toolkit.store.capture import DECLINED
+from toolkit.store.answers import allows_decline
+from toolkit.store.answers import DECLINED
 from toolkit.store.errors import TamperedInputError
 from toolkit.web.i18n import local
 
@@ -60,21 +60,29 @@ def _required() -> InputRequired:
 _FORMS: dict[tuple, tuple[type[PageForm], tuple[Question, ...]]] = {}
 
 
-def page_form_class(inst: Instrument, items: tuple[str, ...], lang: str) -> tuple[type[PageForm], tuple[Question, ...]]:
-    """The form class and questions for these items of ``inst`` in ``lang`` (built once, then reused)."""
-    key = (inst.id, inst.version, id(inst), items, lang)
+def page_form_class(
+    inst: Instrument, items: tuple[str, ...], lang: str, risk_decline: bool = False
+) -> tuple[type[PageForm], tuple[Question, ...]]:
+    """The form class and questions for these items of ``inst`` in ``lang`` (built once, then reused).
+
+    ``risk_decline`` is the program's setting that lets risk items offer
+    "prefer not to say".
+    """
+    key = (inst.id, inst.version, id(inst), items, lang, risk_decline)
     if key not in _FORMS:
-        _FORMS[key] = _build(inst, items, lang)
+        _FORMS[key] = _build(inst, items, lang, risk_decline)
     return _FORMS[key]
 
 
-def _build(inst: Instrument, items: tuple[str, ...], lang: str) -> tuple[type[PageForm], tuple[Question, ...]]:
+def _build(
+    inst: Instrument, items: tuple[str, ...], lang: str, risk_decline: bool
+) -> tuple[type[PageForm], tuple[Question, ...]]:
     fields: dict = {}
     questions = []
     for item_id in items:
         item = inst.item(item_id)
         scale = inst.response_scales[item.scale]
-        declinable = allows_decline(inst, item)
+        declinable = allows_decline(inst, item, risk_decline)
         text = local(item.text, lang)
         if isinstance(scale, ChoiceScale):
             choices = [SelectChoice(value_text(o.value), local(o.label, lang) or value_text(o.value)) for o in scale.options]
@@ -93,7 +101,9 @@ def _build(inst: Instrument, items: tuple[str, ...], lang: str) -> tuple[type[Pa
     return type("InstrumentPageForm", (PageForm,), fields), tuple(questions)
 
 
-def check_untampered(formdata: MultiDict, inst: Instrument, items: list[str]) -> None:
+def check_untampered(
+    formdata: MultiDict, inst: Instrument, items: list[str], risk_decline: bool = False
+) -> None:
     """Raise :class:`TamperedInputError` for fields or choice values no page of ours sends."""
     allowed = set(CONTROL_FIELDS)
     for item_id in items:
@@ -109,11 +119,11 @@ def check_untampered(formdata: MultiDict, inst: Instrument, items: list[str]) ->
         scale = inst.response_scales[item.scale]
         if values and isinstance(scale, ChoiceScale):
             allowed_values = {value_text(v) for v in scale.values}
-            if allows_decline(inst, item):
+            if allows_decline(inst, item, risk_decline):
                 allowed_values.add(DECLINE_VALUE)
             if values[0] not in allowed_values:
                 raise TamperedInputError(f"{item_id}: '{values[0]}' is not an answer to this question; reload the page")
-        if formdata.get(item_id + DECLINE_SUFFIX) and not allows_decline(inst, item):
+        if formdata.get(item_id + DECLINE_SUFFIX) and not allows_decline(inst, item, risk_decline):
             raise TamperedInputError(f"{item_id}: this question cannot be declined; reload the page")
 
 
@@ -139,9 +149,13 @@ def answers_from(form: PageForm, questions: tuple[Question, ...]) -> tuple[dict[
     return answers, missing
 
 
-def initial_data(questions: tuple[Question, ...], stored: dict[str, tuple[float | None, bool]]) -> dict:
-    """Form data for answers already saved (shown again after Back)."""
-    data = {}
+def page_formdata(
+    questions: tuple[Question, ...],
+    stored: dict[str, tuple[float | None, bool]],
+    draft: dict[str, str],
+) -> MultiDict:
+    """What the page's fields show: saved answers, overridden by the newer draft of ticked ones."""
+    data: dict[str, str] = {}
     for q in questions:
         if q.item_id not in stored:
             continue
@@ -149,7 +163,21 @@ def initial_data(questions: tuple[Question, ...], stored: dict[str, tuple[float 
         if q.kind == "choice":
             data[q.item_id] = DECLINE_VALUE if declined else value_text(value)
         elif declined:
-            data[q.item_id + DECLINE_SUFFIX] = True
+            data[q.item_id + DECLINE_SUFFIX] = "y"
         else:
-            data[q.item_id] = int(value)
-    return data
+            data[q.item_id] = str(int(value))
+    if draft:
+        for q in questions:  # the draft is the whole page as last ticked
+            for name in (q.item_id, q.item_id + DECLINE_SUFFIX):
+                data.pop(name, None)
+        data.update(draft)
+    return MultiDict(data)
+
+
+def draft_fields(formdata: MultiDict, questions: tuple[Question, ...]) -> dict[str, str]:
+    """The answer fields of a posted page that hold something, for keeping as a draft.
+
+    Call :func:`check_untampered` first: only the page's own fields are kept.
+    """
+    names = [n for q in questions for n in (q.item_id, q.item_id + DECLINE_SUFFIX)]
+    return {n: formdata.get(n, "")[:20] for n in names if formdata.get(n, "").strip()}

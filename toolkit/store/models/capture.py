@@ -20,6 +20,7 @@ from toolkit.store.models.people import Participant
 from toolkit.store.models.people import StaffUser
 from toolkit.store.models.program import Wave
 
+
 class KioskSession(Base):
     """One hand-over of a tablet: a participant answering a wave's battery.
 
