@@ -83,3 +83,19 @@ def quick_password_hashing(monkeypatch):
     from argon2 import PasswordHasher
 
     monkeypatch.setattr("toolkit.store.users._hasher", PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1))
+
+
+@pytest.fixture
+def kiosk(session, registry, program):
+    """A kiosk session for P001 at baseline (pages: phq9, mood) and its browser token."""
+    from sqlalchemy import select
+
+    from toolkit.store.kiosk import start_session
+    from toolkit.store.models import Participant
+    from toolkit.store.models import StaffUser
+
+    participant = session.scalar(select(Participant))
+    staff = session.scalar(select(StaffUser))
+    ks, token = start_session(session, registry, participant, program.waves[0], staff.id)
+    session.commit()
+    return ks, token

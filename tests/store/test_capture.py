@@ -20,20 +20,10 @@ from toolkit.store.models import AuditEvent
 from toolkit.store.models import ItemResponse
 from toolkit.store.models import PageSave
 from toolkit.store.models import Participant
-from toolkit.store.models import StaffUser
 
 
 def count(session, model):
     return session.scalar(select(func.count()).select_from(model))
-
-
-@pytest.fixture
-def kiosk(session, registry, program):
-    participant = session.scalar(select(Participant))
-    staff = session.scalar(select(StaffUser))
-    ks, token = start_session(session, registry, participant, program.waves[0], staff.id)
-    session.commit()
-    return ks, token
 
 
 def phq9_answers(values):
