@@ -30,7 +30,7 @@ def test_alert_page_shows_total_band_and_history(client, web, db):
     html = client.get("/staff/p/east/alerts").get_data(as_text=True)
     assert "Answer that raised it</dt><dd>2 (More than half the days)" in html
     assert "Answer now</dt><dd>0 (Not at all)" in html
-    assert "Depression severity</dt><dd>8 (mild)" in html  # scored from the saved answers now
+    assert "PHQ-9 total</dt><dd>8 (mild)" in html  # scored from the saved answers now
     assert "2 (More than half the days) → 0 (Not at all)" in html
     assert "Times are in America/Chicago." in html
     assert (" CST" in html) or (" CDT" in html)

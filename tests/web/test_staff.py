@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import func
 from sqlalchemy import select
 
+from toolkit.store.models import Administration
 from toolkit.store.models import Alert
 from toolkit.store.models import AuditEvent
 from toolkit.store.models import Participant
+from toolkit.store.models import Program
+from toolkit.store.programs import update_program
 
 
 def test_dashboard_shows_only_programs_in_scope(client, web):
@@ -109,7 +114,7 @@ def test_acknowledging_another_programs_alert_is_forbidden(client, web, db):
     assert db.get(Alert, alert.id).acknowledged_at is None
 
 
-def test_waves_done_and_due_follow_ups(client, web):
+def test_waves_done_and_due_follow_ups(client, web, db, registry):
     kiosk = web.start_kiosk()
     client.post("/kiosk/page/0", data={**web.page_fields(kiosk), **web.phq9([0] * 9), "action": "next"})
     page2 = client.get("/kiosk/page/1")
@@ -117,4 +122,11 @@ def test_waves_done_and_due_follow_ups(client, web):
     web.sign_in("east@example.org")
     page = client.get("/staff/p/east/").data.decode()
     assert "<td>E001</td><td></td><td></td>\n      <td>baseline</td>" in page
+    assert "Follow-ups due</dt><dd>0</dd>" in page  # exit has no due date: never counted as due
+    # give exit a due date 90 days after baseline, and move the baseline 90 days back
+    update_program(db, registry, db.scalar(select(Program).where(Program.slug == "east")), waves="baseline,exit:+90")
+    for admin in db.scalars(select(Administration)):
+        admin.completed_at -= timedelta(days=90)
+    db.commit()
+    page = client.get("/staff/p/east/").data.decode()
     assert "Follow-ups due</dt><dd>1</dd>" in page

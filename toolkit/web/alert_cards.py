@@ -171,7 +171,7 @@ def _totals(
         if hit.empty:
             continue
         r = hit.iloc[0]
-        label = local(scale.label, "en") or scale.id
+        label = f"{inst.short_title} total" if scale.id == "total" else (local(scale.label, "en") or scale.id)
         if bool(r["valid"]):
             band = "" if pd.isna(r["band"]) else str(r["band"])
             out[adm.id] = InstrumentTotal(f"{float(r['score']):g}", band, label)

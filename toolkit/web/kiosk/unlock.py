@@ -43,6 +43,8 @@ from toolkit.web.timefmt import local_time
 
 GRANT_KEY = "kiosk_staff"
 GRANT_SECONDS = 120
+STAFF_SCREEN_IDLE_S = 90
+"""Participant codes must not stay on a shared screen: these screens lock after 90 s untouched."""
 
 
 def _bound_user() -> StaffUser | None:
@@ -79,7 +81,7 @@ def unlock():
     user = _bound_user()
     if user is None:
         return redirect(url_for("auth.login"))
-    return render_template("kiosk/unlock.html", who=mask_email(user.email))
+    return render_template("kiosk/unlock.html", who=mask_email(user.email), idle=STAFF_SCREEN_IDLE_S)
 
 
 @bp.route("/unlock", methods=["POST"])
@@ -143,6 +145,7 @@ def next_participant():
         rows=rows,
         unfinished=unfinished,
         current=find_session(db, session.get("kiosk")),
+        idle=STAFF_SCREEN_IDLE_S,
     )
 
 
