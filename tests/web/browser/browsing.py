@@ -1,0 +1,94 @@
+"""Helpers for the browser tests: the server, screenshots, axe-core, signing in, answering."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[3]
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+AXE = Path(os.environ.get("AXE_CORE_JS", ROOT / ".cache/axe-core/node_modules/axe-core/axe.min.js"))
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
+PASSWORD = "correct horse battery"
+OUTCOMES = [str(Path(sys.executable).with_name("outcomes"))]
+
+
+def missing(reason: str) -> None:
+    """Skip locally; under CI a missing browser or axe-core is a set-up failure, never a skip."""
+    if os.environ.get("CI"):
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
+def outcomes(*args: str, env: dict, stdin: str | None = None) -> str:
+    """Run the ``outcomes`` command; fail the test with its output when it fails."""
+    done = subprocess.run([*OUTCOMES, *args], env=env, input=stdin, capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr + done.stdout
+    return done.stdout
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """A running ``outcomes serve`` and a way to look into its database."""
+
+    def __init__(self, url: str, env: dict, database_url: str) -> None:
+        self.url = url
+        self.env = env
+        self.database_url = database_url
+
+    def sql(self, query: str, **params) -> list[tuple]:
+        """Rows of a query on the server's database."""
+        from sqlalchemy import text
+
+        from toolkit.store.engine import make_engine
+
+        engine = make_engine(self.database_url)
+        try:
+            with engine.connect() as conn:
+                return [tuple(r) for r in conn.execute(text(query), params)]
+        finally:
+            engine.dispose()
+
+
+def new_tablet(browser):
+    """A fresh browser context at a tablet viewport with touch (a tablet of its own)."""
+    context = browser.new_context(viewport={"width": 820, "height": 1180}, has_touch=True, is_mobile=True, bypass_csp=True)
+    return context, context.new_page()
+
+
+def shot(page, name: str, full_page: bool = True) -> None:
+    """A screenshot in test-artifacts/ (the whole page, or what the tablet's screen shows)."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=full_page)
+
+
+def axe_check(page, source: str) -> None:
+    """No serious or critical axe-core violation on the page as it is now."""
+    page.add_script_tag(content=source)
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    bad = [f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']]}" for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    assert not bad, "\n".join(bad)
+
+
+def sign_in(page, base: str, email: str = "peer@example.org", password: str = PASSWORD) -> None:
+    page.goto(base + "/auth/login")
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    page.wait_for_load_state()
+
+
+def answer_all(page, values: dict[str, str]) -> None:
+    for name, value in values.items():
+        page.locator(f'input[name="{name}"][value="{value}"]').check()
