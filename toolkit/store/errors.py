@@ -6,7 +6,15 @@ from toolkit.errors import ToolkitError
 
 
 class StoreError(ToolkitError):
-    """A request the store cannot carry out as given."""
+    """A request the store cannot carry out as given.
+
+    ``field`` names the setting at fault (such as ``"time_zone"``), when there
+    is one, so a form can show the message under that field.
+    """
+
+    def __init__(self, message: str = "", *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 class DatabaseUnavailableError(StoreError):

@@ -1,32 +1,39 @@
-"""Setting up programs: waves, the battery of instruments, participants."""
+"""Setting up and changing programs: waves, the battery of instruments, settings, participants."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from toolkit.errors import NotAdministrableError
-from toolkit.errors import UnknownInstrumentError
 from toolkit.instruments import Registry
 from toolkit.store.audit import record
 from toolkit.store.errors import DuplicateError
 from toolkit.store.errors import NotFoundError
 from toolkit.store.errors import StoreError
 from toolkit.store.models import BatteryEntry
-from toolkit.store.models import PAGE_MODES
 from toolkit.store.models import Participant
 from toolkit.store.models import Program
 from toolkit.store.models import Site
 from toolkit.store.models import Wave
+from toolkit.store.program_settings import check_settings
+from toolkit.store.program_settings import renew_webhook_secret
+from toolkit.store.program_settings import SETTING_ATTRS
+from toolkit.store.program_structure import ALTERNATIVES  # noqa: F401  (re-exported)
+from toolkit.store.program_structure import battery_with_choices  # noqa: F401  (re-exported)
+from toolkit.store.program_structure import check_battery
+from toolkit.store.program_structure import current_specs
+from toolkit.store.program_structure import set_battery
+from toolkit.store.program_structure import set_waves
+from toolkit.store.schedule import format_waves
+from toolkit.store.schedule import parse_waves
+from toolkit.store.schedule import WaveSpec
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")
-
-ALTERNATIVES = {"phq8": "phq9"}
-"""Instruments a program may choose in place of another: PHQ-8 leaves out the self-harm item
-for programs without same-day clinical cover."""
 
 DEFAULT_CRISIS = {
     "en": (
@@ -51,84 +58,79 @@ def crisis_message(program: Program, language: str) -> str:
     return custom or DEFAULT_CRISIS.get(language, DEFAULT_CRISIS["en"])
 
 
-def battery_with_choices(battery: list[str], choices: list[str]) -> list[str]:
-    """The battery with each chosen alternative in place of the instrument it replaces."""
-    out = list(battery)
-    for choice in choices:
-        replaced = ALTERNATIVES.get(choice)
-        if replaced is None:
-            raise StoreError(
-                f"--instrument-choice: '{choice}' is not an alternative instrument; choose from"
-                f" {', '.join(sorted(ALTERNATIVES))}"
-            )
-        if replaced not in out:
-            raise StoreError(
-                f"--instrument-choice: {choice} replaces {replaced}, which is not in the battery; add {replaced} to --battery"
-            )
-        out[out.index(replaced)] = choice
-    return out
-
-
 def create_program(
     session: Session,
     registry: Registry,
     slug: str,
     name: str,
-    waves: list[str],
-    battery: list[str],
+    waves: str | Sequence[str | WaveSpec],
+    battery: Sequence[str],
     *,
     page_mode: str = "section",
     idle_timeout_s: int = 300,
     crisis_en: str | None = None,
     crisis_es: str | None = None,
+    time_zone: str = "UTC",
+    alert_emails: Sequence[str] = (),
+    escalate_emails: Sequence[str] = (),
+    escalate_after_s: int = 900,
+    alert_webhook_url: str | None = None,
+    risk_decline: bool = False,
+    read_aloud: bool = True,
     staff_id: int | None = None,
 ) -> Program:
-    """Add a program with its waves and battery (not committed).
+    """Add a program with its waves, battery and settings (not committed).
 
-    Every battery instrument must be administrable: licensed wording that the
-    program has not supplied is refused with the registry's explanation.
+    ``waves`` is a schedule such as ``"baseline,3month:+90,exit"`` or a list
+    of wave specs (see :mod:`toolkit.store.schedule`). Every battery
+    instrument must be administrable: licensed wording that the program has
+    not supplied is refused with the registry's explanation. A webhook URL
+    gets a new signing secret.
     """
-    if not SLUG.match(slug):
+    if not SLUG.match(slug or ""):
         raise StoreError(
-            f"slug: '{slug}' must be lowercase letters, digits and hyphens (at most 40); for example 'eastside-respite'"
+            f"slug: '{slug}' must be lowercase letters, digits and hyphens (at most 40);"
+            " for example 'eastside-respite'",
+            field="slug",
         )
-    if not name.strip():
-        raise StoreError("name: the program needs a name; give --name")
-    if session.scalar(select(Program).where(Program.slug == slug)) is not None:
-        raise DuplicateError(f"slug: a program '{slug}' already exists; choose another slug")
-    if page_mode not in PAGE_MODES:
-        raise StoreError(f"page mode: '{page_mode}' is not one of {', '.join(PAGE_MODES)}")
-    if not 30 <= idle_timeout_s <= 3600:
-        raise StoreError("idle timeout: use between 30 and 3600 seconds")
-    waves = [w.strip() for w in waves if w.strip()]
-    battery = [b.strip() for b in battery if b.strip()]
-    if not waves:
-        raise StoreError("waves: name at least one wave, for example --waves baseline,exit")
-    if len(set(waves)) != len(waves):
-        raise StoreError("waves: a wave is named twice; name each wave once")
-    if not battery:
-        raise StoreError("battery: name at least one instrument, for example --battery phq9,gse")
-    if len(set(battery)) != len(battery):
-        raise StoreError("battery: an instrument is named twice; name each instrument once")
-    entries = []
-    for position, instrument_id in enumerate(battery):
-        try:
-            inst = registry.for_administration(instrument_id)
-        except (UnknownInstrumentError, NotAdministrableError) as exc:
-            raise StoreError(f"battery: {exc}") from exc
-        entries.append(
-            BatteryEntry(position=position, instrument_id=inst.id, instrument_version=inst.version)
-        )
-    program = Program(
-        slug=slug,
-        name=name.strip(),
+    settings = check_settings(
+        name=name,
         page_mode=page_mode,
         idle_timeout_s=idle_timeout_s,
-        crisis_message_en=crisis_en or None,
-        crisis_message_es=crisis_es or None,
-        waves=[Wave(name=w, position=i) for i, w in enumerate(waves)],
-        battery=entries,
+        crisis_en=crisis_en,
+        crisis_es=crisis_es,
+        time_zone=time_zone,
+        alert_emails=list(alert_emails),
+        escalate_emails=list(escalate_emails),
+        escalate_after_s=escalate_after_s,
+        alert_webhook_url=alert_webhook_url,
+        risk_decline=risk_decline,
+        read_aloud=read_aloud,
     )
+    if session.scalar(select(Program).where(Program.slug == slug)) is not None:
+        raise DuplicateError(f"slug: a program '{slug}' already exists; choose another slug", field="slug")
+    specs = parse_waves(waves)
+    entries = check_battery(registry, battery)
+    program = Program(
+        slug=slug,
+        waves=[
+            Wave(
+                name=s.name,
+                position=i,
+                due_days=s.due_days,
+                window_before_days=s.window_before_days,
+                window_after_days=s.window_after_days,
+            )
+            for i, s in enumerate(specs)
+        ],
+        battery=[
+            BatteryEntry(position=i, instrument_id=inst, instrument_version=version)
+            for i, (inst, version) in enumerate(entries)
+        ],
+    )
+    for field, value in settings.items():
+        setattr(program, SETTING_ATTRS.get(field, field), value)
+    renew_webhook_secret(program)
     session.add(program)
     session.flush()
     record(
@@ -137,10 +139,91 @@ def create_program(
         staff_id=staff_id,
         program_id=program.id,
         slug=slug,
-        waves=waves,
-        battery=battery,
+        waves=[str(s) for s in specs],
+        battery=[inst for inst, _ in entries],
     )
     return program
+
+
+def update_program(
+    session: Session,
+    registry: Registry,
+    program: Program,
+    *,
+    name: str | None = None,
+    waves: str | Sequence[str | WaveSpec] | None = None,
+    battery: Sequence[str] | None = None,
+    page_mode: str | None = None,
+    idle_timeout_s: int | None = None,
+    crisis_en: str | None = None,
+    crisis_es: str | None = None,
+    time_zone: str | None = None,
+    alert_emails: Sequence[str] | None = None,
+    escalate_emails: Sequence[str] | None = None,
+    escalate_after_s: int | None = None,
+    alert_webhook_url: str | None = None,
+    risk_decline: bool | None = None,
+    read_aloud: bool | None = None,
+    staff_id: int | None = None,
+) -> dict[str, dict[str, Any]]:
+    """Change a program's settings (not committed); None leaves a setting as it is.
+
+    An empty crisis message (``""``) goes back to the default 988 Lifeline
+    text; an empty list clears the emails, an empty webhook URL removes the
+    webhook and its secret. Waves are matched by name: kept waves keep their
+    id and data, new ones are added, and removing one with administrations or
+    kiosk sessions is refused. Battery changes only affect new kiosk
+    sessions. Everything is checked before anything changes; a
+    :class:`StoreError` names the field at fault.
+
+    Returns the changes as ``{field: {"old": ..., "new": ...}}`` (empty when
+    nothing changed), also recorded as a ``program_changed`` audit event.
+    """
+    settings = check_settings(
+        name=name,
+        page_mode=page_mode,
+        idle_timeout_s=idle_timeout_s,
+        crisis_en=crisis_en,
+        crisis_es=crisis_es,
+        time_zone=time_zone,
+        alert_emails=None if alert_emails is None else list(alert_emails),
+        escalate_emails=None if escalate_emails is None else list(escalate_emails),
+        escalate_after_s=escalate_after_s,
+        alert_webhook_url=alert_webhook_url,
+        risk_decline=risk_decline,
+        read_aloud=read_aloud,
+    )
+    specs = parse_waves(waves) if waves is not None else None
+    kept_versions = {b.instrument_id: b.instrument_version for b in program.battery}
+    entries = check_battery(registry, battery, kept_versions) if battery is not None else None
+
+    changes: dict[str, dict[str, Any]] = {}
+    if specs is not None and specs != current_specs(program):
+        old = format_waves(program.waves)
+        set_waves(session, program, specs)
+        changes["waves"] = {"old": old, "new": format_waves(specs)}
+    if entries is not None and entries != [(b.instrument_id, b.instrument_version) for b in program.battery]:
+        old = [b.instrument_id for b in program.battery]
+        set_battery(session, program, entries)
+        changes["battery"] = {"old": old, "new": [inst for inst, _ in entries]}
+    for field, value in settings.items():
+        attr = SETTING_ATTRS.get(field, field)
+        old = getattr(program, attr)
+        if old != value:
+            changes[field] = {"old": old, "new": value}
+            setattr(program, attr, value)
+    changes.update(renew_webhook_secret(program))
+    if changes:
+        record(
+            session,
+            "program_changed",
+            staff_id=staff_id,
+            program_id=program.id,
+            slug=program.slug,
+            changes=changes,
+        )
+        session.flush()
+    return changes
 
 
 def get_program(session: Session, slug: str) -> Program:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import statistics
+from datetime import date
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import func
@@ -17,6 +19,9 @@ from toolkit.store.models import Program
 from toolkit.store.models import Site
 from toolkit.store.models import Wave
 from toolkit.store.programs import get_program
+from toolkit.store.schedule import local_date
+from toolkit.store.schedule import participants_due
+from toolkit.store.schedule import today_in
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -141,23 +146,57 @@ def waves_done(session: Session, program: Program) -> dict[int, list[str]]:
     return done
 
 
-def dashboard_counts(session: Session, program: Program) -> dict:
-    """Enrolled participants, follow-ups due and unacknowledged alerts of a program.
+def baseline_dates(session: Session, program: Program) -> dict[int, date]:
+    """Participant id -> baseline date, for participants with a baseline.
 
-    A follow-up is due for a participant who has completed a wave but not the
-    next one.
+    The baseline date is the day of the participant's first completed
+    administration at the program's first wave, in the program's time zone.
+    """
+    if not program.waves:
+        return {}
+    rows = session.execute(
+        select(Administration.participant_id, Administration.completed_at)
+        .join(Participant, Administration.participant_id == Participant.id)
+        .where(
+            Participant.program_id == program.id,
+            Administration.wave_id == program.waves[0].id,
+            Administration.status == "complete",
+            Administration.completed_at.is_not(None),
+        )
+    ).all()
+    first: dict[int, datetime] = {}
+    for pid, completed in rows:
+        if pid not in first or completed < first[pid]:
+            first[pid] = completed
+    return {pid: local_date(when, program.time_zone) for pid, when in first.items()}
+
+
+def followups_due(
+    session: Session, program: Program, today: date | None = None
+) -> dict[int, list[Wave]]:
+    """Participant id -> the follow-up waves due on ``today``, for participants with any due.
+
+    ``today`` defaults to today in the program's time zone; the rule is
+    :func:`toolkit.store.schedule.due_waves`.
+    """
+    today = today or today_in(program.time_zone)
+    return participants_due(
+        program.waves, baseline_dates(session, program), waves_done(session, program), today
+    )
+
+
+def dashboard_counts(session: Session, program: Program, *, today: date | None = None) -> dict:
+    """Enrolled participants, participants with a follow-up due, and unacknowledged alerts.
+
+    A follow-up is due from its due date (baseline date + the wave's days)
+    until it is done; waves without a due date are never counted. ``today``
+    defaults to today in the program's time zone.
     """
     enrolled = session.scalar(
         select(func.count()).select_from(Participant).where(Participant.program_id == program.id)
     )
-    order = [w.name for w in program.waves]
-    due = 0
-    for names in waves_done(session, program).values():
-        last = max(order.index(n) for n in names)
-        if last + 1 < len(order) and order[last + 1] not in names:
-            due += 1
     return {
         "enrolled": enrolled,
-        "due": due,
+        "due": len(followups_due(session, program, today)),
         "alerts": unacknowledged_alerts(session, [program.id]),
     }

@@ -1,11 +1,13 @@
-"""Admin pages: staff users and programs."""
+"""Admin pages: staff users, and programs (list, add, settings)."""
 
 from __future__ import annotations
+
+import os
+import zoneinfo
 
 from flask import abort
 from flask import Blueprint
 from flask import flash
-from flask import redirect
 from flask import render_template
 from flask import url_for
 from flask_login import current_user
@@ -16,12 +18,27 @@ from toolkit.store.audit import record
 from toolkit.store.errors import StoreError
 from toolkit.store.models import Program
 from toolkit.store.models import StaffUser
+from toolkit.store.program_settings import LABELS
 from toolkit.store.programs import create_program
+from toolkit.store.programs import DEFAULT_CRISIS
+from toolkit.store.programs import update_program
+from toolkit.store.schedule import format_waves
+from toolkit.store.schedule import split_specs
 from toolkit.store.users import create_user
 from toolkit.web.db import get_db
 from toolkit.web.db import get_registry
-from toolkit.web.forms import ProgramForm
 from toolkit.web.forms import UserForm
+from toolkit.web.prg import add_error
+from toolkit.web.prg import restore_form
+from toolkit.web.prg import see_other
+from toolkit.web.prg import stash_form
+from toolkit.web.program_forms import battery_rows
+from toolkit.web.program_forms import FORM_FIELDS
+from toolkit.web.program_forms import form_for
+from toolkit.web.program_forms import new_program_data
+from toolkit.web.program_forms import NewProgramForm
+from toolkit.web.program_forms import settings_data
+from toolkit.web.program_forms import settings_from_form
 from toolkit.web.security import roles_required
 
 bp = Blueprint("admin", __name__, url_prefix="/staff/admin")
@@ -33,17 +50,21 @@ def users():
     db = get_db()
     form = UserForm()
     form.programs.choices = [SelectChoice(p.slug, p.name) for p in db.scalars(select(Program).order_by(Program.name))]
-    if form.validate_on_submit():
-        try:
-            create_user(db, form.email.data, form.password.data, form.role.data, form.programs.data)
-            db.commit()
-            flash(f"User {form.email.data} added.", "ok")
-            return redirect(url_for("admin.users"))
-        except StoreError as exc:
-            db.rollback()
-            form.email.errors.append(str(exc))
+    if form.is_submitted():
+        if form.validate():
+            try:
+                create_user(db, form.email.data, form.password.data, form.role.data, form.programs.data)
+                db.commit()
+                flash(f"User {form.email.data} added.", "ok")
+                return see_other(url_for("admin.users"))
+            except StoreError as exc:
+                db.rollback()
+                add_error(form, getattr(exc, "field", None) or "email", str(exc))
+        stash_form(form)
+        return see_other(url_for("admin.users"))
+    restore_form(form)
     rows = db.scalars(select(StaffUser).order_by(StaffUser.email)).all()
-    return render_template("staff/users.html", form=form, users=rows), 400 if form.errors else 200
+    return render_template("staff/users.html", form=form, users=rows)
 
 
 @bp.route("/users/<int:user_id>/active", methods=["POST"])
@@ -58,36 +79,97 @@ def toggle_active(user_id: int):
     user.active = not user.active
     record(db, "user_activated" if user.active else "user_deactivated", staff_id=current_user.id, user=user.email)
     db.commit()
-    return redirect(url_for("admin.users"))
+    return see_other(url_for("admin.users"))
 
 
-@bp.route("/programs", methods=["GET", "POST"])
+def _program_or_404(slug: str) -> Program:
+    program = get_db().scalar(select(Program).where(Program.slug == slug))
+    if program is None:
+        abort(404)
+    return program
+
+
+def _page(template: str, form, rows, **context):
+    return render_template(
+        template,
+        form=form,
+        rows=rows,
+        time_zones=sorted(zoneinfo.available_timezones()),
+        mail_configured=bool(os.environ.get("OUTCOMES_SMTP_URL")),
+        default_crisis=DEFAULT_CRISIS,
+        **context,
+    )
+
+
+@bp.route("/programs")
 @roles_required("admin")
 def programs():
+    rows = get_db().scalars(select(Program).order_by(Program.name)).all()
+    waves = {p.id: ", ".join(split_specs(format_waves(p.waves))) for p in rows}
+    return render_template("staff/programs.html", programs=rows, waves=waves)
+
+
+@bp.route("/programs/new")
+@roles_required("admin")
+def new_program():
+    rows = battery_rows(get_registry())
+    form = form_for(rows, NewProgramForm, formdata=None, data=new_program_data(rows))
+    restore_form(form)
+    return _page("staff/program_new.html", form, rows)
+
+
+@bp.route("/programs/new", methods=["POST"])
+@roles_required("admin")
+def add_program():
     db = get_db()
-    registry = get_registry()
-    form = ProgramForm()
-    if form.validate_on_submit():
+    rows = battery_rows(get_registry())
+    form = form_for(rows, NewProgramForm)
+    if form.validate():
+        settings = settings_from_form(form, rows)
+        name, waves, battery = settings.pop("name"), settings.pop("waves"), settings.pop("battery")
         try:
-            create_program(
-                db,
-                registry,
-                form.slug.data,
-                form.name.data,
-                form.waves.data.split(","),
-                form.battery.data.split(","),
-                page_mode=form.page_mode.data,
-                idle_timeout_s=form.idle_timeout_s.data,
-                crisis_en=form.crisis_en.data,
-                crisis_es=form.crisis_es.data,
-                staff_id=current_user.id,
+            program = create_program(
+                db, get_registry(), form.slug.data.strip(), name, waves, battery,
+                staff_id=current_user.id, **settings,
             )
             db.commit()
-            flash(f"Program {form.name.data} added.", "ok")
-            return redirect(url_for("admin.programs"))
+            flash(f"Program {program.name} added.", "ok")
+            return see_other(url_for("admin.program_settings", slug=program.slug))
         except StoreError as exc:
             db.rollback()
-            form.slug.errors.append(str(exc))
-    rows = db.scalars(select(Program).order_by(Program.name)).all()
-    available = [i for i in registry if i.administrable]
-    return render_template("staff/programs.html", form=form, programs=rows, available=available), 400 if form.errors else 200
+            add_error(form, FORM_FIELDS.get(exc.field, exc.field), str(exc))
+    stash_form(form)
+    return see_other(url_for("admin.new_program"))
+
+
+@bp.route("/programs/<slug>/settings")
+@roles_required("admin")
+def program_settings(slug: str):
+    program = _program_or_404(slug)
+    rows = battery_rows(get_registry(), program)
+    form = form_for(rows, formdata=None, data=settings_data(program))
+    restore_form(form)
+    return _page("staff/program_settings.html", form, rows, prog=program)
+
+
+@bp.route("/programs/<slug>/settings", methods=["POST"])
+@roles_required("admin")
+def save_program_settings(slug: str):
+    db = get_db()
+    program = _program_or_404(slug)
+    rows = battery_rows(get_registry(), program)
+    form = form_for(rows)
+    if form.validate():
+        try:
+            changes = update_program(
+                db, get_registry(), program, staff_id=current_user.id, **settings_from_form(form, rows)
+            )
+            db.commit()
+            names = ", ".join(LABELS.get(c, c) for c in changes if c != "alert_webhook_secret")
+            flash(f"Saved: {names}." if changes else "Nothing changed.", "ok")
+            return see_other(url_for("admin.program_settings", slug=slug))
+        except StoreError as exc:
+            db.rollback()
+            add_error(form, FORM_FIELDS.get(exc.field, exc.field), str(exc))
+    stash_form(form)
+    return see_other(url_for("admin.program_settings", slug=slug))

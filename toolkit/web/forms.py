@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import EmailField
-from wtforms import IntegerField
 from wtforms import PasswordField
 from wtforms import SelectChoice
 from wtforms import SelectField
@@ -14,11 +13,9 @@ from wtforms import TextAreaField
 from wtforms.validators import DataRequired
 from wtforms.validators import InputRequired
 from wtforms.validators import Length
-from wtforms.validators import NumberRange
 from wtforms.validators import Optional
 from wtforms.validators import Regexp
 
-from toolkit.store.models import PAGE_MODES
 from toolkit.store.models import ROLES
 
 LANG_CHOICES = [SelectChoice("en", "English"), SelectChoice("es", "Español")]
@@ -58,17 +55,6 @@ class UserForm(FlaskForm):
     role = SelectField("Role", choices=[SelectChoice(r, r) for r in ROLES], default="staff")
     programs = SelectMultipleField("Programs", choices=[])
     password = PasswordField("Password (at least 10 characters)", validators=[DataRequired(), Length(min=10, max=200)])
-
-
-class ProgramForm(FlaskForm):
-    slug = StringField("Short name (slug)", validators=[DataRequired(), Regexp(r"^[a-z0-9][a-z0-9-]{0,39}$", message="Lowercase letters, digits and hyphens.")])
-    name = StringField("Program name", validators=[DataRequired(), Length(max=200)])
-    waves = StringField("Waves, in order (comma-separated)", default="baseline,exit", validators=[DataRequired()])
-    battery = StringField("Instruments, in order (comma-separated ids)", default="phq9,gad7,gse,state_hope,qpr15", validators=[DataRequired(), Length(max=400)])
-    page_mode = SelectField("Kiosk pages", choices=[SelectChoice(m, {"section": "One instrument per page", "item": "One question per screen"}[m]) for m in PAGE_MODES])
-    idle_timeout_s = IntegerField("Idle timeout (seconds)", default=300, validators=[NumberRange(min=30, max=3600)])
-    crisis_en = TextAreaField("Crisis message, English (blank: 988 Lifeline text)", validators=[Optional(), Length(max=2000)])
-    crisis_es = TextAreaField("Crisis message, Spanish (blank: 988 Lifeline text)", validators=[Optional(), Length(max=2000)])
 
 
 class PinForm(FlaskForm):

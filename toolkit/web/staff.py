@@ -28,6 +28,10 @@ from toolkit.web.handover import last_language
 from toolkit.web.handover import next_wave
 from toolkit.web.handover import resume_survey
 from toolkit.web.handover import start_survey
+from toolkit.web.prg import add_error
+from toolkit.web.prg import restore_form
+from toolkit.web.prg import see_other
+from toolkit.web.prg import stash_form
 from toolkit.web.security import program_or_403
 from toolkit.web.security import roles_required
 from toolkit.web.security import visible_program_ids
@@ -71,15 +75,19 @@ def program(slug: str):
     prog = program_or_403(slug)
     db = get_db()
     form = ParticipantForm(prefix="add")
-    if form.validate_on_submit():
-        try:
-            add_participant(db, prog, form.code.data, site=form.site.data, group=form.group.data, staff_id=current_user.id)
-            db.commit()
-            flash(f"Participant {form.code.data} enrolled.", "ok")
-            return redirect(url_for("staff.program", slug=slug))
-        except StoreError as exc:
-            db.rollback()
-            form.code.errors.append(str(exc))
+    if form.is_submitted():
+        if form.validate():
+            try:
+                add_participant(db, prog, form.code.data, site=form.site.data, group=form.group.data, staff_id=current_user.id)
+                db.commit()
+                flash(f"Participant {form.code.data} enrolled.", "ok")
+                return see_other(url_for("staff.program", slug=slug))
+            except StoreError as exc:
+                db.rollback()
+                add_error(form, "code", str(exc))
+        stash_form(form)
+        return see_other(url_for("staff.program", slug=slug))
+    restore_form(form)
     participants = db.scalars(select(Participant).where(Participant.program_id == prog.id).order_by(Participant.code)).all()
     unfinished = db.scalars(
         select(KioskSession)
@@ -97,7 +105,7 @@ def program(slug: str):
         form=form,
         start_form=_start_form(prog),
         unfinished=unfinished,
-    ), 400 if form.errors else 200
+    )
 
 
 @bp.route("/p/<slug>/sessions", methods=["POST"])

@@ -1,0 +1,177 @@
+"""``outcomes programs add``, ``edit`` and ``show``: program settings from the command line."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import select
+
+from toolkit.cli import main
+from toolkit.store.engine import make_engine
+from toolkit.store.engine import make_sessionmaker
+from toolkit.store.models import Administration
+from toolkit.store.models import Participant
+from toolkit.store.models import Program
+from toolkit.store.models import utcnow
+
+
+@pytest.fixture
+def url(db_url, monkeypatch, tmp_path):
+    """A migrated database (SQLite, and PostgreSQL when DATABASE_URL_TEST is set) with program east."""
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.setenv("OUTCOMES_INSTANCE", str(tmp_path / "instance"))
+    added = run("programs", "add", "east", "--name", "Eastside", "--waves", "baseline,exit", "--battery", "phq9,gad7", "--database", db_url)
+    assert added.exit_code == 0, added.output
+    return db_url
+
+
+def run(*args):
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def stored(url: str) -> Program:
+    engine = make_engine(url)
+    with make_sessionmaker(engine)() as s:
+        program = s.scalar(select(Program).where(Program.slug == "east"))
+        program.waves, program.battery  # noqa: B018  (load before the session closes)
+    engine.dispose()
+    return program
+
+
+def test_add_takes_every_setting(db_url, monkeypatch):
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    result = run(
+        "programs", "add", "north", "--name", "North", "--waves", "baseline,3month:+90,6month:+182[-30,+60],exit",
+        "--battery", "phq9,gse", "--time-zone", "America/Denver", "--alert-email", "a@example.org",
+        "--alert-email", "b@example.org", "--escalate-email", "c@example.org", "--escalate-after", "0.1",
+        "--alert-webhook", "https://hooks.example.org/n", "--risk-decline", "--no-read-aloud", "--database", db_url,
+    )
+    assert result.exit_code == 0, result.output
+    assert result.output == "added north: waves baseline,3month:+90,6month:+182[-30,+60],exit; battery phq9, gse\n"
+    shown = run("programs", "show", "north", "--database", db_url).output
+    assert "time zone: America/Denver\n" in shown
+    assert "alert emails: a@example.org, b@example.org\n" in shown
+    assert "escalation emails: c@example.org\n" in shown
+    assert "escalate after: 0.1 minutes (6 seconds)\n" in shown
+    assert "risk items may be declined: yes\nread aloud: no\n" in shown
+
+
+def test_edit_changes_settings_and_says_what_changed(url):
+    result = run(
+        "programs", "edit", "east", "--name", "Eastside Peer Respite", "--waves", "baseline,3month:+90,exit",
+        "--page-mode", "item", "--idle-timeout", "120", "--time-zone", "America/New_York",
+        "--alert-email", "lead@example.org", "--escalate-after", "5", "--no-read-aloud", "--database", url,
+    )
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == [
+        "east: waves: baseline,exit -> baseline,3month:+90,exit",
+        "east: name: Eastside -> 'Eastside Peer Respite'",
+        "east: page mode: section -> item",
+        "east: idle timeout (seconds): 300 -> 120",
+        "east: time zone: UTC -> America/New_York",
+        "east: alert emails: (none) -> lead@example.org",
+        "east: escalate after (seconds): 900 -> 300",
+        "east: read aloud: yes -> no",
+    ]
+    program = stored(url)
+    assert program.name == "Eastside Peer Respite" and [w.due_days for w in program.waves] == [0, 90, None]
+    assert program.escalate_after_s == 300 and program.read_aloud is False
+    again = run("programs", "edit", "east", "--page-mode", "item", "--database", url)
+    assert again.exit_code == 0 and again.output == "east: nothing changed (the settings were already so)\n"
+
+
+def test_edit_battery_and_instrument_choice(url):
+    swapped = run("programs", "edit", "east", "--instrument-choice", "phq8", "--database", url)
+    assert swapped.exit_code == 0, swapped.output
+    assert swapped.output == "east: battery: phq9,gad7 -> phq8,gad7\n"
+    reordered = run("programs", "edit", "east", "--battery", "gad7,phq9,gse", "--database", url)
+    assert reordered.output == "east: battery: phq8,gad7 -> gad7,phq9,gse\n"
+    assert [b.instrument_id for b in stored(url).battery] == ["gad7", "phq9", "gse"]
+
+
+def test_clearing_lists_webhook_and_crisis_messages(url):
+    run("programs", "edit", "east", "--alert-email", "a@example.org", "--escalate-email", "b@example.org",
+        "--alert-webhook", "https://hooks.example.org/e", "--crisis-en", "Call 555-0100.", "--database", url)
+    program = stored(url)
+    assert program.alert_webhook_secret and program.crisis_message_en == "Call 555-0100."
+    result = run("programs", "edit", "east", "--no-alert-emails", "--no-escalate-emails", "--no-alert-webhook",
+                 "--reset-crisis", "en", "--database", url)
+    assert result.exit_code == 0, result.output
+    program = stored(url)
+    assert program.alert_emails == [] and program.escalate_emails == []
+    assert program.alert_webhook_url is None and program.alert_webhook_secret is None
+    assert program.crisis_message_en is None
+
+
+def test_show_hides_the_webhook_secret_unless_asked(url):
+    run("programs", "edit", "east", "--alert-webhook", "https://hooks.example.org/e", "--database", url)
+    secret = stored(url).alert_webhook_secret
+    hidden = run("programs", "show", "east", "--database", url)
+    assert hidden.exit_code == 0 and secret not in hidden.output
+    assert "alert webhook secret: (hidden; add --show-secret to see it)" in hidden.output
+    lines = [line.split(": ", 1)[0] for line in hidden.output.splitlines()]
+    assert lines == [
+        "slug", "name", "waves", "battery", "page mode", "idle timeout", "time zone",
+        "crisis message (English)", "crisis message (Spanish)", "alert emails", "escalation emails",
+        "escalate after", "alert webhook URL", "alert webhook secret", "risk items may be declined", "read aloud",
+    ]
+    shown = run("programs", "show", "east", "--show-secret", "--database", url)
+    assert f"alert webhook secret: {secret}\n" in shown.output
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--waves", "baseline,3month:90"], "Error: waves: '3month:90' — write NAME:+DAYS, e.g. 3month:+90 or 6month:+182[-30,+60]"),
+        (["--time-zone", "Mars/Olympus"], "Error: time zone: 'Mars/Olympus' is not a time zone; use an IANA name such as America/New_York or Europe/Madrid"),
+        (["--alert-email", "lead"], "Error: alert emails: 'lead' does not look like an email address; write it as name@example.org"),
+        (["--escalate-after", "0.01"], "Error: escalate after: 1 second is out of range; use between 3 seconds (0.05 minutes) and 24 hours (1440 minutes)"),
+        (["--alert-webhook", "hooks.example.org"], "Error: alert webhook URL: 'hooks.example.org' must start with https:// or http://; for example https://hooks.example.org/outcomes"),
+        (["--battery", "phq99"], "Error: battery: "),
+        (["--instrument-choice", "k10"], "Error: instrument choice: 'k10' is not an alternative instrument; choose from phq8"),
+    ],
+)
+def test_bad_edits_exit_1_with_one_line(url, args, message):
+    result = run("programs", "edit", "east", *args, "--database", url)
+    assert result.exit_code == 1
+    assert result.output.startswith(message) and result.output.count("\n") == 1
+    assert stored(url).name == "Eastside"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ([], "nothing to change"),
+        (["--alert-email", "a@example.org", "--no-alert-emails"], "--no-alert-emails: cannot be used with a new value"),
+        (["--crisis-en", "Hi", "--reset-crisis", "en"], "--reset-crisis en: cannot be used with --crisis-en"),
+        (["--escalate-after", "nan"], "give a number of minutes"),
+        (["--idle-timeout", "5"], "--idle-timeout"),
+    ],
+)
+def test_usage_errors_exit_2(url, args, message):
+    result = run("programs", "edit", "east", *args, "--database", url)
+    assert result.exit_code == 2 and message in result.output
+
+
+def test_unknown_program_exits_1(url):
+    result = run("programs", "edit", "nowhere", "--name", "X", "--database", url)
+    assert result.exit_code == 1 and "program: no program 'nowhere'" in result.output
+
+
+def test_removing_a_wave_with_answers_is_refused(url):
+    engine = make_engine(url)
+    with make_sessionmaker(engine)() as s:
+        program = s.scalar(select(Program).where(Program.slug == "east"))
+        participant = Participant(program=program, code="E001")
+        s.add(Administration(participant=participant, wave=program.wave("exit"), instrument_id="phq9", instrument_version=1,
+                             status="complete", submission_key="k1", completed_at=utcnow()))
+        s.commit()
+    engine.dispose()
+    result = run("programs", "edit", "east", "--waves", "baseline,3month:+90", "--database", url)
+    assert result.exit_code == 1
+    assert result.output == (
+        "Error: waves: 'exit' cannot be removed — 1 administration uses it; keep exit in the list"
+        " (a wave may stay unused; one with data cannot be renamed)\n"
+    )
+    kept = run("programs", "edit", "east", "--waves", "baseline,3month:+90,exit", "--database", url)
+    assert kept.exit_code == 0 and [w.name for w in stored(url).waves] == ["baseline", "3month", "exit"]
