@@ -25,6 +25,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "users": ("users", "users", "Manage staff accounts."),
     "programs": ("programs", "programs", "Manage programs, waves and batteries."),
     "serve": ("serve", "serve", "Run the web app with a production server."),
+    "alerts": ("alerts", "alerts", "Check alert e-mail delivery (send a test message)."),
 }
 
 

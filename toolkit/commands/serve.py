@@ -1,10 +1,21 @@
-"""``outcomes serve``: run the web app with gunicorn (migrations run first, once)."""
+"""``outcomes serve``: run the web app with gunicorn (migrations run first, once).
+
+Each worker also runs the alert sender (:mod:`toolkit.notify`): gunicorn's
+``post_worker_init`` hook starts it once the app is loaded, ``worker_exit``
+stops it and releases its lease. The workers' senders compete for one lease
+per database, so only one of them sends at a time.
+"""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 import click
 
 from toolkit.commands._database import database_option
+
+if TYPE_CHECKING:
+    from toolkit.notify.config import NotifyConfig
 
 
 def _gunicorn_app(options: dict, config: dict):
@@ -23,6 +34,46 @@ def _gunicorn_app(options: dict, config: dict):
     return OutcomesServer()
 
 
+def _sender_hooks(url: str, notify_config: NotifyConfig) -> dict:
+    """gunicorn hooks that run the alert sender in each worker process."""
+
+    def post_worker_init(worker: object) -> None:
+        import logging
+
+        from toolkit.notify import service
+
+        log = logging.getLogger("toolkit.notify")
+        if not log.handlers:  # deliveries and failures go to the server's log (stderr)
+            handler = logging.StreamHandler()
+            handler.setFormatter(logging.Formatter("[%(asctime)s] [%(process)d] [%(levelname)s] %(message)s"))
+            log.addHandler(handler)
+            log.setLevel(logging.INFO)
+            log.propagate = False
+        service.start(url, notify_config)
+
+    def worker_exit(server: object, worker: object) -> None:
+        from toolkit.notify import service
+
+        service.stop()  # nothing to do in the master, where no sender runs
+
+    return {"post_worker_init": post_worker_init, "worker_exit": worker_exit}
+
+
+def _alert_settings(url: str) -> NotifyConfig:
+    """The sender's settings from the environment; prints one warning line per gap."""
+    from toolkit.notify.config import load_config
+    from toolkit.notify.config import NotifyConfigError
+    from toolkit.notify.service import startup_warnings
+
+    try:
+        notify_config = load_config()
+    except NotifyConfigError as exc:
+        raise click.ClickException(str(exc)) from None
+    for line in startup_warnings(url, notify_config):
+        click.echo(f"warning: {line}", err=True)
+    return notify_config
+
+
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
@@ -34,7 +85,8 @@ def serve(host: str, port: int, workers: int, threads: int, database: str | None
 
     The schema is migrated before any worker starts, so workers never race
     to create tables. Put a TLS proxy in front and set
-    OUTCOMES_SECURE_COOKIES=1 when serving beyond this machine.
+    OUTCOMES_SECURE_COOKIES=1 when serving beyond this machine. Safety
+    alerts are e-mailed through OUTCOMES_SMTP_URL (see docs/alerts.md).
     """
     from toolkit.commands._database import open_database
     from toolkit.store.engine import database_url
@@ -49,6 +101,7 @@ def serve(host: str, port: int, workers: int, threads: int, database: str | None
     engine.dispose()
     instance = default_instance_path()
     secret = load_secret_key(str(instance))  # created once, before workers fork
+    notify_config = _alert_settings(url)
     click.echo(f"database {describe_url(url)}; serving on http://{host}:{port}/ with {workers} worker(s)")
     options = {
         "bind": f"{host}:{port}",
@@ -60,5 +113,6 @@ def serve(host: str, port: int, workers: int, threads: int, database: str | None
         "loglevel": "warning",
         "timeout": 60,
         "control_socket_disable": True,
+        **_sender_hooks(url, notify_config),
     }
     _gunicorn_app(options, {"DATABASE_URL": url, "INSTANCE_PATH": str(instance), "SECRET_KEY": secret}).run()
