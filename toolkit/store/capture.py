@@ -110,6 +110,10 @@ def _store_answers(
                     answered_at=when.answered_at,
                 )
             )
+        elif when.offline and (when.clock_flag or (row.changed_at or row.answered_at) > when.answered_at):
+            # answered again later (or, with an untrustworthy tablet clock, perhaps later):
+            # the answer already stored stands
+            continue
         elif row.value != new_value or row.declined != declined:
             changed[item_id] = (row.value, row.declined)
             record(
@@ -151,11 +155,11 @@ def save_page(
     prior = session.scalar(select(PageSave).where(PageSave.submission_key == submission_key))
     if prior is not None:
         return _replayed(ks, prior)
-    if ks.status != "active":
+    when = when or PageTimes.now()
+    if not accepts_pages(ks, when.offline):
         raise SessionClosedError(f"session {ks.ref} is {ks.status}; ask staff to resume it")
     validate_answers(registry, ks, page_index, answers)
     page, inst = page_instrument(registry, ks, page_index)
-    when = when or PageTimes.now()
     try:
         session.add(
             PageSave(
@@ -197,10 +201,19 @@ def save_page(
     if ks.furthest_page >= ks.page_count and ks.crisis_page is None:
         close_session(session, ks, "complete")
         result.complete = True
-    else:
+    elif ks.status == "active":
         touch(ks)
     session.commit()
     return result
+
+
+def accepts_pages(ks: KioskSession, offline: bool) -> bool:
+    """True when the session takes pages: an active one; a paused one too for pages answered offline.
+
+    A tablet that lost the network keeps answering; meanwhile the server
+    pauses the idle session. Those pages still belong to it when they arrive.
+    """
+    return ks.status == "active" or (offline and ks.status == "paused")
 
 
 def _replayed(ks: KioskSession, prior: PageSave) -> SaveResult:

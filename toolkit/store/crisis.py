@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -33,15 +35,16 @@ def session_alerts(session: Session, ks: KioskSession) -> list[Alert]:
     )
 
 
-def ask_for_staff(session: Session, ks: KioskSession) -> list[Alert]:
+def ask_for_staff(session: Session, ks: KioskSession, at: datetime | None = None, offline: bool = False) -> list[Alert]:
     """The participant would like to talk to someone now (not committed).
 
     Every alert of the session not yet marked is marked *participant asked
     for staff* and a notification is queued at once; the session is held
-    until a staff member unlocks the tablet. Returns the alerts marked.
+    until a staff member unlocks the tablet. ``at`` is when they asked (the
+    tablet's time, for a choice made offline). Returns the alerts marked.
     """
-    _require_active(ks)
-    now = utcnow()
+    _require_open(ks, offline)
+    now = at or utcnow()
     marked = []
     for alert in session_alerts(session, ks):
         if alert.asked_for_staff_at is None:
@@ -49,7 +52,8 @@ def ask_for_staff(session: Session, ks: KioskSession) -> list[Alert]:
             enqueue(session, alert, ks.participant.program, "staff_requested")
             marked.append(alert)
     ks.held_at = now
-    touch(ks)
+    if ks.status == "active":
+        touch(ks)
     record(
         session,
         "participant_asked_for_staff",
@@ -60,33 +64,35 @@ def ask_for_staff(session: Session, ks: KioskSession) -> list[Alert]:
     return marked
 
 
-def continue_survey(session: Session, ks: KioskSession) -> bool:
+def continue_survey(session: Session, ks: KioskSession, offline: bool = False) -> bool:
     """Leave the crisis message and go on (not committed); True when no page is left.
 
     When the alert fired on the last page, going on finishes the session.
     """
-    _require_active(ks)
+    _require_open(ks, offline)
     ks.crisis_page = None
     if ks.furthest_page >= ks.page_count:
         close_session(session, ks, "complete")
         return True
-    touch(ks)
+    if ks.status == "active":
+        touch(ks)
     return False
 
 
-def stop_survey(session: Session, ks: KioskSession, staff_id: int | None = None) -> None:
+def stop_survey(session: Session, ks: KioskSession, staff_id: int | None = None, offline: bool = False) -> None:
     """End the session here (not committed): what was answered is kept.
 
     The session is *stopped by the participant*, or complete when every page
     had been answered already. ``staff_id`` names the staff member who ended
     it for the participant.
     """
-    _require_active(ks)
+    _require_open(ks, offline)
     done = ks.furthest_page >= ks.page_count
     reason = "ended by staff" if staff_id else "stopped by the participant"
     close_session(session, ks, "complete" if done else "stopped", staff_id=staff_id, reason=reason)
 
 
-def _require_active(ks: KioskSession) -> None:
-    if ks.status != "active":
+def _require_open(ks: KioskSession, offline: bool) -> None:
+    """An active session; a paused one too for a choice made offline (the server paused it meanwhile)."""
+    if not (ks.status == "active" or (offline and ks.status == "paused")):
         raise SessionClosedError(f"session {ks.ref} is {ks.status}; ask staff to resume it")

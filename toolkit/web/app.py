@@ -21,6 +21,7 @@ from toolkit.store.engine import database_url
 from toolkit.store.engine import default_instance_path
 from toolkit.web.db import init_db
 from toolkit.web.i18n import init_babel
+from toolkit.web.kiosk_fetch import init_fetch_submits
 from toolkit.web.security import init_headers
 from toolkit.web.security import load_secret_key
 from toolkit.web.timefmt import init_time_filters
@@ -78,6 +79,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(staff_pin.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(kiosk.bp)
+    # a tablet sends pages kept offline with its session's sync key, not a cookie or form token
+    csrf.exempt("toolkit.web.kiosk.sync.sync")
+    init_fetch_submits(app)
     app.add_url_rule("/", endpoint="index", view_func=kiosk.home)
 
     app.register_error_handler(CSRFError, _error_page(400))

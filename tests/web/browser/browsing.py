@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -40,12 +42,47 @@ def free_port() -> int:
 
 
 class Server:
-    """A running ``outcomes serve`` and a way to look into its database."""
+    """An ``outcomes serve`` on 127.0.0.1 (its own process group), and a look into its database."""
 
-    def __init__(self, url: str, env: dict, database_url: str) -> None:
-        self.url = url
+    def __init__(self, folder: Path, env: dict, database_url: str, port: int) -> None:
+        self.folder = folder
         self.env = env
         self.database_url = database_url
+        self.port = port
+        self.url = f"http://127.0.0.1:{port}"
+        self.proc: subprocess.Popen | None = None
+
+    def start(self, timeout: float = 30.0) -> None:
+        """Start the server (one worker) and wait until it accepts connections."""
+        log = open(self.folder / "serve.log", "a")  # noqa: SIM115 - handed to the child
+        self.proc = subprocess.Popen(
+            [*OUTCOMES, "serve", "--port", str(self.port), "--workers", "1"],
+            env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+        log.close()
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.5).close()
+                return
+            except OSError:
+                time.sleep(0.2)
+        self.kill()
+        pytest.fail("outcomes serve did not start: " + (self.folder / "serve.log").read_text())
+
+    def kill(self) -> None:
+        """SIGKILL the server's master and workers at once (a crash, not a shutdown)."""
+        if self.proc is not None:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait(timeout=10)
+            self.proc = None
+
+    def stop(self) -> None:
+        """Stop the server cleanly."""
+        if self.proc is not None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            self.proc.wait(timeout=15)
+            self.proc = None
 
     def sql(self, query: str, **params) -> list[tuple]:
         """Rows of a query on the server's database."""
@@ -59,6 +96,20 @@ class Server:
                 return [tuple(r) for r in conn.execute(text(query), params)]
         finally:
             engine.dispose()
+
+
+def wait_until(page, expression: str, arg=None, timeout_s: float = 30.0, what: str = "") -> None:
+    """Poll an async JavaScript ``expression`` (a function of ``arg``) until it yields a truthy value.
+
+    ``page.wait_for_function`` takes a returned promise itself as truthy, so
+    it cannot wait on IndexedDB or Cache Storage; this awaits the value.
+    """
+    deadline = time.time() + timeout_s
+    while time.time() < deadline:
+        if page.evaluate(expression, arg):
+            return
+        page.wait_for_timeout(150)
+    pytest.fail(f"timed out after {timeout_s} s waiting for {what or expression}")
 
 
 def new_tablet(browser):

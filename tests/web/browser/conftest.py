@@ -15,9 +15,7 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
-import time
 from contextlib import ExitStack
 from pathlib import Path
 
@@ -28,7 +26,6 @@ from browsing import CHROMIUM
 from browsing import free_port
 from browsing import missing
 from browsing import new_tablet
-from browsing import OUTCOMES
 from browsing import outcomes
 from browsing import PASSWORD
 from browsing import ROOT
@@ -37,9 +34,14 @@ from browsing import Server
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("DATABASE_URL_TEST") else [])
 
 
+HERE = Path(__file__).resolve().parent
+
+
 def pytest_collection_modifyitems(items):
+    """Every test in this folder drives a browser (``-m "not browser"`` leaves them out)."""
     for item in items:
-        item.add_marker(pytest.mark.browser)
+        if HERE in Path(item.fspath).resolve().parents:
+            item.add_marker(pytest.mark.browser)
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
@@ -58,25 +60,17 @@ def server(request, tmp_path_factory):
         env = {**os.environ, "DATABASE_URL": database, "OUTCOMES_INSTANCE": str(folder / "instance")}
         outcomes("db", "upgrade", env=env)
         outcomes("programs", "add", "east", "--name", "Eastside Respite", "--waves", "baseline,exit", "--battery", "phq9,gad7,service_use", env=env)
-        outcomes("users", "add", "peer@example.org", "--role", "staff", "--program", "east", "--password-stdin", env=env, stdin=PASSWORD + "\n")
-        port = free_port()
-        log = stack.enter_context(open(folder / "serve.log", "w"))  # noqa: SIM115
-        proc = subprocess.Popen([*OUTCOMES, "serve", "--port", str(port), "--workers", "1"], env=env, stdout=log, stderr=subprocess.STDOUT)
-        deadline = time.time() + 30
-        while time.time() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-                break
-            except OSError:
-                time.sleep(0.2)
-        else:
-            proc.kill()
-            pytest.fail("outcomes serve did not start: " + (folder / "serve.log").read_text())
+        # west: PHQ-9 on the second page (the first page is answered online, then the network drops)
+        outcomes("programs", "add", "west", "--name", "Westside Drop-in", "--waves", "baseline,exit", "--battery", "gad7,phq9,service_use", env=env)
+        # flip: one question per screen, no risk item (21 screens)
+        outcomes("programs", "add", "flip", "--name", "Flip House", "--waves", "baseline", "--battery", "gad7,k6,phq9", "--instrument-choice", "phq8", "--page-mode", "item", env=env)
+        outcomes("users", "add", "peer@example.org", "--role", "staff", "--program", "east", "--program", "west", "--program", "flip", "--password-stdin", env=env, stdin=PASSWORD + "\n")
+        server = Server(folder, env, database, free_port())
+        server.start()
         try:
-            yield Server(f"http://127.0.0.1:{port}", env, database)
+            yield server
         finally:
-            proc.terminate()
-            proc.wait(timeout=10)
+            server.stop()
 
 
 @pytest.fixture(scope="session")

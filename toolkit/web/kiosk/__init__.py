@@ -23,6 +23,8 @@ def home():
 
 
 from toolkit.web.kiosk import crisis  # noqa: E402,F401  (registers routes on bp)
+from toolkit.web.kiosk import offline  # noqa: E402,F401
 from toolkit.web.kiosk import screens  # noqa: E402,F401
 from toolkit.web.kiosk import survey  # noqa: E402,F401
+from toolkit.web.kiosk import sync  # noqa: E402,F401
 from toolkit.web.kiosk import unlock  # noqa: E402,F401

@@ -13,6 +13,7 @@ from flask import render_template
 from flask import request
 from flask import url_for
 
+from toolkit.notify.service import wake as notify_now
 from toolkit.store.crisis import ask_for_staff
 from toolkit.store.crisis import CHOICES
 from toolkit.store.crisis import continue_survey
@@ -20,6 +21,7 @@ from toolkit.store.crisis import stop_survey
 from toolkit.store.programs import crisis_message
 from toolkit.web.db import get_db
 from toolkit.web.kiosk import bp
+from toolkit.web.kiosk.rendering import screen_context
 from toolkit.web.kiosk.state import active_session
 from toolkit.web.kiosk.state import finish
 from toolkit.web.kiosk.state import where_now
@@ -38,6 +40,7 @@ def support():
         "kiosk/support.html",
         message=crisis_message(program, ks.language),
         idle=program.idle_timeout_s,
+        **screen_context(ks, ks.language),
     )
 
 
@@ -56,6 +59,7 @@ def choose():
     if choice == "talk":
         ask_for_staff(db, ks)
         db.commit()
+        notify_now()
         return redirect(url_for("kiosk.waiting"), code=303)
     if choice == "stop":
         stop_survey(db, ks)

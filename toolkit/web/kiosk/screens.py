@@ -22,6 +22,7 @@ from toolkit.store.programs import crisis_message
 from toolkit.store.programs import DEFAULT_CRISIS
 from toolkit.web.db import get_db
 from toolkit.web.kiosk import bp
+from toolkit.web.kiosk.rendering import screen_context
 from toolkit.web.kiosk.state import active_session
 from toolkit.web.kiosk.state import DONE_KEY
 from toolkit.web.kiosk.state import LANG_KEY
@@ -125,4 +126,5 @@ def waiting():
         message=crisis_message(program, ks.language),
         idle=program.idle_timeout_s,
         pin_unlock=pin_unlock_available(),
+        **screen_context(ks, ks.language),
     )

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import secrets
-
 from flask import abort
 from flask import redirect
-from flask import render_template
 from flask import request
 from flask import session
 from flask import url_for
@@ -14,7 +11,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from toolkit.store.answers import page_instrument
+from toolkit.notify.service import wake as notify_now
 from toolkit.store.capture import save_page
 from toolkit.store.drafts import load_draft
 from toolkit.store.drafts import save_draft
@@ -27,8 +24,9 @@ from toolkit.store.models import KioskSession
 from toolkit.store.models import PageSave
 from toolkit.web.db import get_db
 from toolkit.web.db import get_registry
-from toolkit.web.i18n import local
 from toolkit.web.kiosk import bp
+from toolkit.web.kiosk.rendering import page_parts
+from toolkit.web.kiosk.rendering import render_page
 from toolkit.web.kiosk.state import active_session
 from toolkit.web.kiosk.state import finish
 from toolkit.web.kiosk.state import use_language
@@ -36,7 +34,6 @@ from toolkit.web.kiosk.state import where_now
 from toolkit.web.survey_forms import answers_from
 from toolkit.web.survey_forms import check_untampered
 from toolkit.web.survey_forms import draft_fields
-from toolkit.web.survey_forms import page_form_class
 from toolkit.web.survey_forms import page_formdata
 
 MISSING_KEY = "kiosk_missing"
@@ -66,10 +63,7 @@ def _stored(ks: KioskSession, instrument_id: str, items: list[str]) -> dict:
 
 def _page(ks: KioskSession, n: int):
     """The plan entry, instrument, form class and questions of page ``n`` in the session's language."""
-    page, inst = page_instrument(get_registry(), ks, n)
-    risk_decline = ks.participant.program.risk_decline
-    form_class, questions = page_form_class(inst, tuple(page["items"]), ks.language, risk_decline)
-    return page, inst, form_class, questions
+    return page_parts(ks, n, ks.language)
 
 
 @bp.route("/page/<int:n>", methods=["GET"])
@@ -86,32 +80,14 @@ def page(n: int):
     db.commit()
     plan, inst, form_class, questions = _page(ks, n)
     data = page_formdata(questions, _stored(ks, inst.id, plan["items"]), load_draft(db, ks, n))
-    form = form_class(formdata=data)
     missing: list[str] = []
     if session.get(MISSING_KEY) == [ks.ref, n]:  # Next was tapped with answers missing
         session.pop(MISSING_KEY)
-        answers, missing = answers_from(form, questions)
+        form = form_class(formdata=data)
+        _answers, missing = answers_from(form, questions)
         form.validate()
         missing += [q.item_id for q in questions if q.kind == "count" and form[q.item_id].errors and q.item_id not in missing]
-    form.submission_key.data = secrets.token_urlsafe(18)
-    form.ref.data = ks.ref
-    form.page.data = str(n)
-    program = ks.participant.program
-    return render_template(
-        "kiosk/page.html",
-        ks=ks,
-        n=n,
-        page=plan,
-        inst=inst,
-        title=local(inst.administer_as, ks.language) or inst.short_title,
-        instructions=local(inst.instructions, ks.language),
-        form=form,
-        questions=questions,
-        missing=set(missing),
-        idle=program.idle_timeout_s,
-        read_aloud=program.read_aloud,
-        progress=round(100 * n / ks.page_count),
-    )
+    return render_page(ks, n, ks.language, data, missing)
 
 
 @bp.route("/page/<int:n>", methods=["POST"])
@@ -175,11 +151,14 @@ def _keep_draft(ks: KioskSession, n: int, fields: dict[str, str], key: str) -> N
 
 def _save(ks: KioskSession, n: int, answers: dict, key: str):
     try:
-        return save_page(get_db(), get_registry(), ks, n, answers, key)
+        result = save_page(get_db(), get_registry(), ks, n, answers, key)
     except TamperedInputError as exc:
         abort(400, str(exc))
     except SessionClosedError as exc:
         abort(409, str(exc))
+    if result.new_alerts:
+        notify_now()
+    return result
 
 
 def _after_end(key: str, held_token: bool):

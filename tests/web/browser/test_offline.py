@@ -1,0 +1,249 @@
+"""The kiosk without a network, in Chromium at 820x1180 with touch.
+
+Answering offline (with the crisis message shown from the tablet's copy),
+a tab closed while offline, the server killed while a tablet sends, and five
+tablets flipping offline and online: every page reaches the database exactly
+once. The offline indicator and the read-aloud controls pass axe-core.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+
+from browsing import answer_all
+from browsing import axe_check
+from browsing import new_tablet
+from browsing import shot
+from browsing import sign_in
+from browsing import wait_until
+
+GAD7 = {f"gad7_{i}": "1" for i in range(1, 8)}
+PHQ9_ALERT = {f"phq9_{i}": "0" for i in range(1, 9)} | {"phq9_9": "2"}
+
+QUEUE_LENGTH = "KioskStore.count('queue')"
+
+
+def hand_over(page, base: str, program: str, code: str, language: str = "en") -> str:
+    """Enrol ``code`` in ``program``, hand over, wait until the session is cached; returns its ref."""
+    sign_in(page, base)
+    page.goto(f"{base}/staff/p/{program}/")
+    page.fill("input[name=add-code]", code)
+    page.click("button:has-text('Enrol')")
+    page.wait_for_selector(f"text=Participant {code} enrolled.")
+    page.fill("input[name=start-participant]", code)
+    page.select_option("select[name=start-language]", language)
+    page.click("text=Hand over tablet")
+    page.wait_for_selector("#page-form")
+    ref = page.get_attribute("#page-form", "data-ref")
+    wait_until(page, "ref => KioskStore.get('sessions', ref).then(s => !!(s && s.cached))", ref, what="the session's pages cached")
+    return ref
+
+
+def wait_sent(page, timeout_s: float = 30.0) -> None:
+    """Nudge the tablet to send and wait until its queue is empty."""
+    page.evaluate("KioskSync.flush().catch(() => null)")
+    wait_until(page, f"() => {QUEUE_LENGTH}.then(n => n === 0)", timeout_s=timeout_s, what="the queue to be sent")
+
+
+def saved_pages(server, ref: str) -> list[tuple]:
+    return server.sql(
+        "SELECT ps.page_index, ps.offline FROM page_saves ps JOIN kiosk_sessions k ON ps.kiosk_session_id = k.id"
+        " WHERE k.ref = :ref ORDER BY ps.page_index", ref=ref,
+    )
+
+
+def test_answering_offline_with_a_risk_answer(server, browser, axe_source):
+    context, page = new_tablet(browser)
+    base = server.url
+    ref = hand_over(page, base, "west", "OFF-1")
+    answer_all(page, GAD7)  # first page online
+    page.click("button[value=next]")
+    page.wait_for_selector("input[name=phq9_1]")
+    context.set_offline(True)
+    answer_all(page, PHQ9_ALERT)
+    before_tap = time.time()
+    page.click("button[value=next]")
+    page.wait_for_selector(".crisis")  # the crisis message at once, from the tablet's copy
+    assert "988" in page.inner_text(".crisis")
+    shot(page, "40-kiosk-crisis-offline")
+    page.click("button[value=continue]")
+    page.wait_for_selector("input[type=number]")
+    assert page.is_visible("#offline-note")
+    assert "Saved on this tablet" in page.inner_text("#offline-note")
+    shot(page, "41-kiosk-offline-indicator", full_page=False)
+    axe_check(page, axe_source)
+    for field in page.locator("input[type=number]").all():
+        field.fill("0")
+    page.click("button[value=next]")
+    page.wait_for_selector("text=Thank you. You are finished.")
+    assert page.evaluate(QUEUE_LENGTH) == 3  # PHQ-9, the choice, service use
+    # nothing is sent while offline
+    assert saved_pages(server, ref) == [(0, False)]
+    context.set_offline(False)
+    wait_sent(page)
+    assert saved_pages(server, ref) == [(0, False), (1, True), (2, True)]
+    ((raised, received, source),) = server.sql(
+        "SELECT a.raised_at, a.received_at, a.source FROM alerts a JOIN administrations d ON a.administration_id = d.id"
+        " JOIN participants p ON d.participant_id = p.id WHERE p.code = 'OFF-1'"
+    )
+    assert source == "offline"
+    raised, received = str(raised)[:19], str(received)[:19]
+    assert raised < received  # the answer's own time, not the time it arrived
+    assert raised >= time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(before_tap - 2))
+    assert server.sql("SELECT k.status FROM kiosk_sessions k WHERE k.ref = :ref", ref=ref) == [("complete",)]
+    # the locked tablet keeps no answers and no copies of the session
+    page.goto(base + "/kiosk/lock")
+    assert page.evaluate("KioskStore.count('pages')") == 0
+    assert page.evaluate("caches.keys().then(k => k.filter(n => n.startsWith('kiosk-session-')).length)") == 0
+    context.close()
+
+
+def test_a_tab_closed_while_offline_sends_when_the_kiosk_reopens(server, browser):
+    context, page = new_tablet(browser)
+    base = server.url
+    ref = hand_over(page, base, "west", "OFF-2")
+    context.set_offline(True)
+    answer_all(page, GAD7)
+    page.click("button[value=next]")
+    page.wait_for_selector("input[name=phq9_1]")
+    assert page.evaluate(QUEUE_LENGTH) == 1
+    page.close()
+    context.set_offline(False)
+    reopened = context.new_page()
+    reopened.goto(base + "/")
+    reopened.wait_for_load_state()
+    wait_sent(reopened)
+    assert saved_pages(server, ref) == [(0, True)]
+    context.close()
+
+
+def test_server_killed_while_a_tablet_sends(server, browser):
+    context, page = new_tablet(browser)
+    base = server.url
+    ref = hand_over(page, base, "west", "OFF-3")
+    context.set_offline(True)
+    answer_all(page, GAD7)
+    page.click("button[value=next]")
+    page.wait_for_selector("input[name=phq9_1]")
+    answer_all(page, {f"phq9_{i}": "0" for i in range(1, 10)})
+    page.click("button[value=next]")
+    page.wait_for_selector("input[type=number]")
+    assert page.evaluate(QUEUE_LENGTH) == 2
+    # the first send reaches the server and is saved, then the server dies before the tablet hears back
+    state = {"calls": 0}
+
+    def crash_after_saving(route):
+        state["calls"] += 1
+        if state["calls"] == 1:
+            route.fetch()
+            server.kill()
+            route.abort("connectionreset")
+        else:
+            route.continue_()
+
+    page.route("**/kiosk/sync", crash_after_saving)
+    context.set_offline(False)
+    page.evaluate("KioskSync.flush().catch(() => null)")
+    deadline = time.time() + 10
+    while state["calls"] < 1 and time.time() < deadline:
+        page.wait_for_timeout(100)
+    assert state["calls"] == 1
+    assert page.evaluate(QUEUE_LENGTH) == 2  # unacknowledged: still on the tablet
+    assert saved_pages(server, ref) == [(0, True), (1, True)]  # yet saved before the crash
+    server.start()
+    wait_sent(page, timeout_s=45)  # the tablet retries by itself
+    assert saved_pages(server, ref) == [(0, True), (1, True)]  # resent, saved once
+    assert server.sql(
+        "SELECT count(*) FROM item_responses r JOIN administrations d ON r.administration_id = d.id"
+        " JOIN participants p ON d.participant_id = p.id WHERE p.code = 'OFF-3'"
+    ) == [(16,)]
+    context.close()
+
+
+def test_five_tablets_flipping_offline_and_online_lose_and_repeat_nothing(server, browser):
+    rng = random.Random(20261130)
+    base = server.url
+    tablets = []
+    for k in range(5):
+        context, page = new_tablet(browser)
+        ref = hand_over(page, base, "flip", f"FLIP-{k}")
+        tablets.append({"context": context, "page": page, "ref": ref, "offline": False, "flips": 0, "done": False})
+    screens = 21  # GAD-7, K6 and PHQ-8, one question per screen
+    for _ in range(screens):
+        for t in tablets:
+            page = t["page"]
+            if rng.random() < 0.5 or t["flips"] < 20 and _ % 1 == 0:
+                t["offline"] = not t["offline"]
+                t["context"].set_offline(t["offline"])
+                t["flips"] += 1
+            page.wait_for_selector("fieldset.question")
+            page.locator("fieldset.question input[type=radio]").nth(rng.randrange(4)).check()
+            page.click("button[value=next]")
+            page.wait_for_load_state()
+    for t in tablets:
+        page = t["page"]
+        page.wait_for_selector("text=Thank you. You are finished.")
+        t["context"].set_offline(False)
+        wait_sent(page)
+    assert all(t["flips"] >= 20 for t in tablets)
+    for t in tablets:
+        pages = saved_pages(server, t["ref"])
+        assert [p for p, _offline in pages] == list(range(screens)), t["ref"]  # each screen once
+        assert any(offline for _p, offline in pages) and not all(offline for _p, offline in pages)
+    codes = [f"FLIP-{k}" for k in range(5)]
+    rows = server.sql(
+        "SELECT p.code, count(*), count(DISTINCT r.item_id) FROM item_responses r JOIN administrations d ON r.administration_id = d.id"
+        " JOIN participants p ON d.participant_id = p.id WHERE p.code LIKE 'FLIP-%' GROUP BY p.code ORDER BY p.code"
+    )
+    assert rows == [(code, screens, screens) for code in codes]
+    for t in tablets:
+        t["context"].close()
+
+
+def test_read_aloud_reads_the_question_in_the_pages_language(server, browser, axe_source):
+    context, page = new_tablet(browser)
+    # Headless Chromium has no voices: give it one English voice and record what is spoken.
+    page.add_init_script("""
+        window.__spoken = [];
+        const voice = {lang: 'en-US', name: 'Test voice', default: true, localService: true, voiceURI: 'test'};
+        Object.defineProperty(window, 'speechSynthesis', {value: {
+            getVoices: () => [voice], speak: (u) => window.__spoken.push([u.lang, u.text]), cancel: () => {},
+            addEventListener: () => {},
+        }});
+        window.SpeechSynthesisUtterance = function (text) { this.text = text; };
+    """)
+    hand_over(page, server.url, "west", "READ-1")
+    button = page.locator("fieldset#q-gad7_1 button.speak")
+    assert button.is_visible()
+    button.click()
+    spoken = page.evaluate("window.__spoken")
+    assert spoken[0][0] == "en" and spoken[0][1].startswith("Feeling nervous, anxious, or on edge. Not at all. Several days")
+    shot(page, "42-kiosk-read-aloud", full_page=False)
+    axe_check(page, axe_source)
+    # no Spanish voice: in Spanish the button is hidden
+    page.click("button[value='lang:es']")
+    page.wait_for_selector("text=Página 1 de 3")
+    assert not page.locator("fieldset#q-gad7_1 button.speak").is_visible()
+    context.close()
+
+
+def test_without_a_copy_of_the_next_page_the_tablet_keeps_the_answers_and_stays(server, browser):
+    context, page = new_tablet(browser)
+    base = server.url
+    ref = hand_over(page, base, "west", "OFF-4")
+    # as if the network dropped before the session's pages were stored on the tablet
+    page.evaluate("ref => caches.delete('kiosk-session-' + ref)", ref)
+    context.set_offline(True)
+    answer_all(page, GAD7)
+    page.click("button[value=next]")
+    page.wait_for_selector("#offline-note.waiting")
+    assert "answers are saved on this tablet" in page.inner_text("#offline-note")
+    assert page.locator("fieldset#q-gad7_1").count() == 1  # still on the page, answers on screen
+    assert page.locator("input[type=radio]:checked").count() == 7
+    assert page.evaluate(QUEUE_LENGTH) == 1
+    context.set_offline(False)
+    page.wait_for_selector("input[name=phq9_1]")  # back online: sent, then on to the next page
+    assert saved_pages(server, ref) == [(0, True)]
+    assert page.evaluate(QUEUE_LENGTH) == 0
+    context.close()
