@@ -18,28 +18,30 @@ step); 0 sends pages back to back (a stress test, not a tablet).
 from __future__ import annotations
 
 import argparse
-import http.client
 import os
 import random
-import re
-import socket
 import sqlite3
-import statistics
 import subprocess
-import sys
 import tempfile
 import threading
 import time
 from pathlib import Path
-from urllib.parse import urlencode
 
-OUTCOMES = str(Path(sys.executable).with_name("outcomes"))
-GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
+from tablet_client import free_port
+from tablet_client import GUNICORN
+from tablet_client import hand_over
+from tablet_client import HIDDEN
+from tablet_client import OUTCOMES
+from tablet_client import PASSWORD
+from tablet_client import pct
+from tablet_client import RADIOS
+from tablet_client import REDIRECTS
+from tablet_client import run
+from tablet_client import Tablet
+from tablet_client import TOKEN
+from tablet_client import wait_port
+
 BATTERY = "phq9,gad7,gse"
-PASSWORD = "correct horse battery"
-TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
-HIDDEN = re.compile(r'name="(submission_key|ref|page)" type="hidden" value="([^"]*)"')
-RADIOS = re.compile(r'<input type="radio" name="([a-z0-9_]+)" value="([^"]+)"')
 
 BARE_APP = '''
 import os, sqlite3
@@ -57,62 +59,11 @@ def save():
 '''
 
 
-class Tablet:
-    """One browser: a keep-alive connection and the session cookie."""
-
-    def __init__(self, port: int) -> None:
-        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        self.cookie = ""
-
-    def request(self, method: str, path: str, form: dict | None = None) -> tuple[int, str, str]:
-        """Send a request; like a browser, reconnect once if the server closed the idle connection."""
-        try:
-            return self._request(method, path, form)
-        except (BrokenPipeError, ConnectionResetError, http.client.RemoteDisconnected):
-            self.conn.close()
-            return self._request(method, path, form)
-
-    def _request(self, method: str, path: str, form: dict | None = None) -> tuple[int, str, str]:
-        headers = {"Cookie": self.cookie} if self.cookie else {}
-        body = None
-        if form is not None:
-            body = urlencode(form)
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-        self.conn.request(method, path, body=body, headers=headers)
-        response = self.conn.getresponse()
-        text = response.read().decode()
-        for name, value in response.getheaders():
-            if name.lower() == "set-cookie" and value.startswith("outcomes_session="):
-                self.cookie = value.split(";", 1)[0]
-        return response.status, response.getheader("Location") or "", text
-
-
-def _wait_port(port: int, seconds: float = 30) -> None:
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit(f"server on port {port} did not start")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _run(*args: str, env: dict, stdin: str | None = None) -> None:
-    subprocess.run([OUTCOMES, *args], env=env, input=stdin, text=True, check=True, capture_output=True)
-
-
 def set_up(folder: Path, codes: list[str]) -> dict:
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{folder / 'outcomes.sqlite'}", "OUTCOMES_INSTANCE": str(folder / "instance")}
-    _run("db", "upgrade", env=env)
-    _run("programs", "add", "bench", "--name", "Bench", "--waves", "baseline", "--battery", BATTERY, env=env)
-    _run("users", "add", "staff@example.org", "--role", "staff", "--program", "bench", "--password-stdin", env=env, stdin=PASSWORD + "\n")
+    run("db", "upgrade", env=env)
+    run("programs", "add", "bench", "--name", "Bench", "--waves", "baseline", "--battery", BATTERY, env=env)
+    run("users", "add", "staff@example.org", "--role", "staff", "--program", "bench", "--password-stdin", env=env, stdin=PASSWORD + "\n")
     con = sqlite3.connect(folder / "outcomes.sqlite")
     with con:
         con.executemany(
@@ -121,19 +72,6 @@ def set_up(folder: Path, codes: list[str]) -> dict:
         )
     con.close()
     return env
-
-
-def hand_over(t: Tablet, code: str) -> tuple[int, str, str]:
-    _, _, html = t.request("GET", "/auth/login")
-    status, _, body = t.request("POST", "/auth/login", {"email": "staff@example.org", "password": PASSWORD, "csrf_token": TOKEN.search(html).group(1)})
-    if status != 302:
-        raise RuntimeError(f"sign-in failed for {code}: HTTP {status} {body[:300]!r}")
-    _, _, html = t.request("GET", "/staff/p/bench/")
-    form = {"start-participant": code, "start-wave": "baseline", "start-language": "en", "csrf_token": TOKEN.search(html).group(1)}
-    status, location, _ = t.request("POST", "/staff/p/bench/sessions", form)
-    if status != 302:
-        raise RuntimeError(f"hand-over failed for {code}: {status}")
-    return t.request("GET", "/kiosk/page/0")
 
 
 def complete_battery(t: Tablet, first_page: str, think: float, latencies: list[float], errors: list[str]) -> bool:
@@ -149,7 +87,7 @@ def complete_battery(t: Tablet, first_page: str, think: float, latencies: list[f
         start = time.perf_counter()
         status, location, _ = t.request("POST", f"/kiosk/page/{n}", form)
         latencies.append(time.perf_counter() - start)
-        if status != 302:
+        if status not in REDIRECTS:
             errors.append(f"page {n}: HTTP {status}")
             return False
         if location.endswith("/kiosk/done"):
@@ -208,7 +146,7 @@ def bare_reference(folder: Path, workers: int, threads: int, tablets: int, posts
     con.execute("PRAGMA journal_mode=WAL")
     con.execute("CREATE TABLE rows (id INTEGER PRIMARY KEY, payload TEXT)")
     con.close()
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "BARE_DB": str(db)}
     worker_class = "gthread" if threads > 1 else "sync"
     proc = subprocess.Popen(
@@ -216,7 +154,7 @@ def bare_reference(folder: Path, workers: int, threads: int, tablets: int, posts
         env=env,
     )
     try:
-        _wait_port(port)
+        wait_port(port)
         latencies: list[float] = []
         body = {f"q{i}": "1" for i in range(10)}
 
@@ -266,10 +204,6 @@ def check_database(path: Path, completed: int, tablets: int) -> list[str]:
     return problems
 
 
-def pct(values: list[float], q: float) -> float:
-    return statistics.quantiles(values, n=100, method="inclusive")[q - 1] * 1000 if len(values) > 1 else float("nan")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--tablets", type=int, default=50)
@@ -287,13 +221,13 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         env = set_up(folder, [code(i, r) for i in range(args.tablets) for r in range(args.rounds)])
-        port = _free_port()
+        port = free_port()
         server = subprocess.Popen(
             [OUTCOMES, "serve", "--port", str(port), "--workers", str(args.workers), "--threads", str(args.threads)],
             env=env, stdout=subprocess.DEVNULL, stderr=open(folder / "serve.log", "w"),  # noqa: SIM115
         )
         try:
-            _wait_port(port)
+            wait_port(port)
             result = run_tablets(port, args.tablets, args.rounds, args.think, args.limit)
         finally:
             server.terminate()

@@ -15,6 +15,7 @@ from flask_login import LoginManager
 from flask_login import logout_user
 from flask_login import UserMixin
 
+from toolkit.store.engine import begin_write
 from toolkit.store.kiosk import close_session
 from toolkit.store.kiosk import find_session
 from toolkit.store.models import Program
@@ -91,6 +92,7 @@ def login_post():
         flash("That email and password do not match an active account.", "error")
         session["login_email"] = form.email.data[:254]
         return redirect(again, code=303)
+    begin_write(db)  # read the tablet's session, then pause it: one write transaction
     ks = find_session(db, session.get("kiosk"))
     if ks is not None:  # staff took the tablet back mid-survey: pause, staff can resume
         close_session(db, ks, "paused", staff_id=user.id, reason="staff signed in")

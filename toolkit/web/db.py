@@ -14,6 +14,12 @@ from toolkit.store.engine import make_engine
 from toolkit.store.engine import make_sessionmaker
 
 SLOW_HASH_ENDPOINTS = frozenset({"auth.login_post", "kiosk.unlock_post"})
+OWN_TRANSACTIONS = frozenset({
+    "kiosk.sync",  # one short write transaction per queued item
+    "kiosk.service_worker", "kiosk.manifest", "kiosk.offline_lock",  # read nothing
+    "kiosk.offline_pack", "kiosk.offline_page", "kiosk.offline_screen",  # read only
+})
+"""Kiosk requests that do not take SQLite's write lock for the whole request."""
 
 
 def init_db(app: Flask) -> None:
@@ -27,7 +33,7 @@ def init_db(app: Flask) -> None:
         # Requests that may read and then write take SQLite's write lock up front,
         # so concurrent tablets wait their turn instead of failing with "locked".
         # Checking a password or PIN is slow on purpose: those take it only to write.
-        if request.endpoint in SLOW_HASH_ENDPOINTS:
+        if request.endpoint in SLOW_HASH_ENDPOINTS or request.endpoint in OWN_TRANSACTIONS:
             return
         if request.method == "POST" or request.blueprint == "kiosk":
             begin_write(get_db())

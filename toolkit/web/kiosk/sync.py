@@ -19,6 +19,8 @@ failed for good, with the reason; a server error leaves the rest for a retry.
 from __future__ import annotations
 
 import hmac
+import threading
+import time
 from datetime import datetime
 from datetime import UTC
 
@@ -50,6 +52,14 @@ from toolkit.web.survey_forms import draft_fields
 
 MAX_ITEMS = 200
 KINDS = ("page", "choice", "lock", "lang")
+SYNC_SLOTS = threading.BoundedSemaphore(1)
+"""Queues are sent by one request at a time per server process: when many tablets come back
+online together, the others are asked to retry shortly, so participants answering online
+are never left waiting for a free server thread."""
+RETRY_AFTER_S = 1
+ITEM_PAUSE_S = 0.02
+"""A pause between queued items, write lock released: a page being saved online by a
+participant gets in between them (SQLite's waiting writers poll, they do not queue)."""
 
 
 class BadItem(ValueError):
@@ -68,7 +78,19 @@ def _time(text: object) -> datetime | None:
 
 @bp.route("/sync", methods=["POST"])
 def sync():
-    """Apply a tablet's queued items for one session; answer which are done and which failed."""
+    """Apply a tablet's queued items for one session; answer which are done and which failed.
+
+    ``503`` with ``Retry-After`` when this process is already applying another queue.
+    """
+    if not SYNC_SLOTS.acquire(blocking=False):
+        return jsonify({"error": "busy; send again shortly"}), 503, {"Retry-After": str(RETRY_AFTER_S)}
+    try:
+        return _sync()
+    finally:
+        SYNC_SLOTS.release()
+
+
+def _sync():
     data = request.get_json(silent=True)
     if not isinstance(data, dict) or not isinstance(data.get("items"), list) or not isinstance(data.get("ref"), str):
         abort(400, "Send {ref, key, items}.")
@@ -79,13 +101,17 @@ def sync():
     key = data.get("key")
     if ks is None or not isinstance(key, str) or not hmac.compare_digest(key, sync_key(ks.ref)):
         return jsonify({"error": "unknown session or wrong key"}), 403
+    db.rollback()  # end the read; each item below is its own write transaction (SQLite: BEGIN IMMEDIATE)
     done: list[str] = []
     failed: list[dict] = []
+    wrote = False
     for item in data["items"]:
         item_id = str(item.get("id", ""))[:64] if isinstance(item, dict) else ""
+        if wrote:
+            time.sleep(ITEM_PAUSE_S)
         begin_write(db)
         try:
-            _apply(ks, item)
+            wrote = _apply(ks, item)
             db.commit()
             done.append(item_id)
         except (BadItem, StoreError) as exc:
@@ -97,15 +123,16 @@ def sync():
     return jsonify({"done": done, "failed": failed})
 
 
-def _apply(ks: KioskSession, item: object) -> None:
+def _apply(ks: KioskSession, item: object) -> bool:
+    """Apply one item; False when it was a page already saved (a replay: nothing written)."""
     if not isinstance(item, dict) or item.get("kind") not in KINDS:
         raise BadItem("item: not one of page, choice, lock, lang")
     kind = item["kind"]
     db = get_db()
     db.refresh(ks)
     if kind == "page":
-        _apply_page(ks, item)
-    elif kind == "choice":
+        return _apply_page(ks, item)
+    if kind == "choice":
         choice = item.get("choice")
         if choice == "talk":
             when = PageTimes.from_device(ks, _time(item.get("at")), offline=True)
@@ -123,9 +150,10 @@ def _apply(ks: KioskSession, item: object) -> None:
         ks.language = item["lang"]
     else:
         raise BadItem("lang: not a kiosk language")
+    return True
 
 
-def _apply_page(ks: KioskSession, item: dict) -> None:
+def _apply_page(ks: KioskSession, item: dict) -> bool:
     n, key, fields = item.get("n"), item.get("id"), item.get("fields")
     if not isinstance(n, int) or not isinstance(key, str) or not 8 <= len(key) <= 64 or not isinstance(fields, dict):
         raise BadItem("page: needs n, id (the submission key) and fields")
@@ -140,7 +168,6 @@ def _apply_page(ks: KioskSession, item: dict) -> None:
     form.validate()
     invalid = [q.item_id for q in questions if q.kind == "count" and form[q.item_id].errors and q.item_id not in missing]
     if missing or invalid:  # an unfinished page, left with Back: a draft
-        save_draft(db, ks, n, draft_fields(formdata, questions), rendered_key=key)
-        return
+        return save_draft(db, ks, n, draft_fields(formdata, questions), rendered_key=key)
     when = PageTimes.from_device(ks, _time(item.get("answered_at")), offline=True)
-    save_page(db, get_registry(), ks, n, answers, key, when)
+    return not save_page(db, get_registry(), ks, n, answers, key, when).replayed

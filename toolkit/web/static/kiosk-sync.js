@@ -41,9 +41,16 @@
         headers: { "Content-Type": "application/json" },
         body: JSON.stringify({ ref: ref, key: info.key, items: batch.map(function (r) { return r.item; }) }),
       }).then(function (response) {
+        if (response.status === 503) {  // the server is busy with other tablets' queues: again shortly
+          var wait = 1000 * (parseInt(response.headers.get("Retry-After") || "1", 10) + Math.random() * 2);
+          return new Promise(function (resolve) { setTimeout(resolve, wait); }).then(function () {
+            return Store.queued(ref).then(function (rest) { return send(ref, rest); });
+          }).then(function () { return null; });
+        }
         if (!response.ok) { throw new Error("sync answered " + response.status); }
         return response.json();
       }).then(function (answer) {
+        if (answer === null) { return; }  // sent again after waiting
         var settled = {};
         (answer.done || []).forEach(function (id) { settled[id] = true; });
         (answer.failed || []).forEach(function (f) { settled[f.id] = true; });
