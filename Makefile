@@ -12,7 +12,7 @@ APT_RUNTIME := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu
 # For the browser tests: Debian's Chromium (npm, for axe-core, only if absent).
 APT_TEST    := chromium
 
-.PHONY: demo test lint bench serve clean deps test-deps translations
+.PHONY: demo test lint bench serve clean deps test-deps translations docs-screenshots
 
 demo: $(VENV)/.installed $(VENV)/.apt-runtime
 	$(VENV)/bin/outcomes demo --out demo-output
@@ -58,6 +58,15 @@ translations: $(VENV)/.installed
 	$(VENV)/bin/pybabel extract -F $(WEB)/babel.cfg -k lazy_gettext --sort-output --omit-header -o $(WEB)/translations/messages.pot $(WEB)
 	$(VENV)/bin/pybabel update -i $(WEB)/translations/messages.pot -d $(WEB)/translations --no-fuzzy-matching
 	$(VENV)/bin/pybabel compile -d $(WEB)/translations --statistics
+
+# The screenshots in docs/kiosk.md come from the browser tests (test-artifacts/).
+DOC_SHOTS := 00-kiosk-lock 20-kiosk-crisis-choices 21-kiosk-someone-on-the-way 22-kiosk-end-screen \
+	24-kiosk-still-there 26-kiosk-pin-unlock 27-kiosk-next-participant 10-staff-alerts \
+	40-kiosk-crisis-offline 41-kiosk-offline-indicator 42-kiosk-read-aloud 25-staff-pin
+docs-screenshots: $(VENV)/.installed $(VENV)/.apt-test $(AXE_JS)
+	$(PY) -m pytest -q tests/web/browser
+	mkdir -p docs/images/kiosk
+	for s in $(DOC_SHOTS); do cp test-artifacts/$$s.png docs/images/kiosk/; done
 
 clean:
 	rm -rf $(VENV) .cache demo-output test-artifacts .pytest_cache

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
+from pathlib import Path
 
 import pytest
 
 from toolkit.instruments import default_registry
 from toolkit.instruments import Registry
+
+sys.path.insert(0, str(Path(__file__).resolve().parent / "support"))  # helpers shared by test folders
 
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("DATABASE_URL_TEST") else [])
 """Store and web tests run on SQLite, and also on PostgreSQL when DATABASE_URL_TEST is set."""

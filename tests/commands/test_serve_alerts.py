@@ -12,11 +12,8 @@ from __future__ import annotations
 import http.cookiejar
 import os
 import re
-import signal
-import socket
 import subprocess
 import sys
-import threading
 import time
 import urllib.error
 import urllib.parse
@@ -24,12 +21,12 @@ import urllib.request
 from collections import Counter
 from collections.abc import Callable
 from contextlib import ExitStack
-from email import message_from_bytes
-from email import policy
 from pathlib import Path
 
 import pytest
-from aiosmtpd.controller import Controller
+from serve_process import ServeProcess
+from smtp_sink import free_port
+from smtp_sink import Sink
 from sqlalchemy import select
 
 from toolkit.notify.delivery import CLAIM_S
@@ -52,12 +49,6 @@ STAFF = "lead@example.org"
 ESCALATE_AFTER_S = 3
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def wait_for(condition: Callable[[], object], seconds: float, what: str, log: Path | None = None):
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -69,82 +60,11 @@ def wait_for(condition: Callable[[], object], seconds: float, what: str, log: Pa
     raise AssertionError(f"waited {seconds} s for {what}{tail}")
 
 
-class Sink:
-    """SMTP on 127.0.0.1: keeps (arrival wall-clock time, message); stop and start again on the same port."""
-
-    def __init__(self) -> None:
-        self.port = free_port()
-        self.received: list[tuple[float, object]] = []
-        self._lock = threading.Lock()
-        self._controller: Controller | None = None
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
-        message = message_from_bytes(envelope.content, policy=policy.default)
-        with self._lock:
-            self.received.append((time.time(), message))
-        return "250 OK"
-
-    def start(self) -> None:
-        self._controller = Controller(self, hostname="127.0.0.1", port=self.port)
-        self._controller.start()
-
-    def stop(self) -> None:
-        if self._controller is not None:
-            self._controller.stop()
-            self._controller = None
-
-    def for_ids(self, message_ids: set[str]) -> list[tuple[float, object]]:
-        with self._lock:
-            return [(t, m) for t, m in self.received if m["Message-ID"] in message_ids]
-
-
-class Server:
+class Server(ServeProcess):
     """``outcomes serve --workers 2`` in its own process group (so SIGKILL takes master and workers)."""
 
     def __init__(self, env: dict, folder: Path) -> None:
-        self.env, self.port, self.log = env, free_port(), folder / "serve.log"
-        self.proc: subprocess.Popen | None = None
-        self.url = f"http://127.0.0.1:{self.port}"
-
-    def start(self) -> None:
-        with open(self.log, "a") as log:
-            self.proc = subprocess.Popen(
-                [*OUTCOMES, "serve", "--port", str(self.port), "--workers", "2"],
-                env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-            )
-
-        def up() -> bool:
-            assert self.proc.poll() is None, "outcomes serve exited:\n" + self.log.read_text()
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=0.5).close()
-                return True
-            except OSError:
-                return False
-
-        wait_for(up, 30, "outcomes serve to listen", self.log)
-
-    def kill(self) -> None:
-        """SIGKILL master and workers at once; nothing gets to clean up."""
-        os.killpg(self.proc.pid, signal.SIGKILL)
-        self.proc.wait(10)
-
-        def gone() -> bool:
-            try:
-                os.killpg(self.proc.pid, 0)
-                return False
-            except ProcessLookupError:
-                return True
-
-        wait_for(gone, 10, "the server's processes to die")
-
-    def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGTERM)
-            try:
-                self.proc.wait(30)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-                self.proc.wait(10)
+        super().__init__(env, folder, workers=2)
 
 
 class Tablet:
@@ -373,8 +293,7 @@ def test_startup_warnings_and_lease_released_on_clean_stop(tmp_path):
                 return row is not None and row.expires_at > RELEASED
 
         wait_for(lease_held, 10, "a worker to take the lease", server.log)
-        server.stop()
-        assert server.proc.returncode == 0, server.log.read_text()
+        assert server.stop() == 0, server.log.read_text()
         with sessions() as s:
             assert s.get(SenderLease, "notifications").expires_at == RELEASED, "the lease was not released"
     finally:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from notify_data import BASE_URL
 from notify_data import raise_alert
-from notify_data import Sink
+from smtp_sink import Sink
 
 from toolkit.notify.config import NotifyConfig
 from toolkit.store.engine import make_engine

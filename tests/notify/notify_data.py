@@ -1,22 +1,15 @@
-"""Helpers for the notify tests: an SMTP sink on 127.0.0.1 and alerts written as the kiosk writes them."""
+"""Helpers for the notify tests: alerts written as the kiosk writes them (the SMTP sink is in tests/support)."""
 
 from __future__ import annotations
 
 import itertools
 import secrets
-import socket
-import threading
 import time
 from datetime import datetime
 from datetime import timedelta
-from email import message_from_bytes
-from email import policy
-from email.message import EmailMessage
 
-from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
-from toolkit.notify.config import SmtpServer
 from toolkit.store.models import Administration
 from toolkit.store.models import Alert
 from toolkit.store.models import ItemResponse
@@ -29,46 +22,6 @@ from toolkit.store.outbox import enqueue
 CODE = "ZQX-7731"
 """The participant's code: it must never appear in a message."""
 BASE_URL = "https://outcomes.example.org"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Sink:
-    """An SMTP server on 127.0.0.1 that keeps what it accepts; can be stopped and started again."""
-
-    def __init__(self) -> None:
-        self.port = free_port()
-        self.messages: list[EmailMessage] = []
-        self.recipients: list[list[str]] = []
-        self._lock = threading.Lock()
-        self._controller: Controller | None = None
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
-        with self._lock:
-            self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
-            self.recipients.append(list(envelope.rcpt_tos))
-        return "250 OK"
-
-    def start(self) -> None:
-        self._controller = Controller(self, hostname="127.0.0.1", port=self.port)
-        self._controller.start()
-
-    def stop(self) -> None:
-        if self._controller is not None:
-            self._controller.stop()
-            self._controller = None
-
-    def message_ids(self) -> list[str]:
-        with self._lock:
-            return [m["Message-ID"] for m in self.messages]
-
-    @property
-    def server(self) -> SmtpServer:
-        return SmtpServer(host="127.0.0.1", port=self.port)
 
 
 _codes = itertools.count(1)

@@ -131,7 +131,7 @@ def test_only_http_urls(url):
 
 
 def test_connection_refused_is_a_short_reason():
-    from notify_data import free_port
+    from smtp_sink import free_port
 
     port = free_port()
     with pytest.raises(DeliveryError) as caught:

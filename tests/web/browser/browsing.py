@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import os
-import signal
-import socket
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
+from serve_process import OUTCOMES
+from serve_process import ServeProcess
 
 ROOT = Path(__file__).resolve().parents[3]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -18,7 +17,6 @@ CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 AXE = Path(os.environ.get("AXE_CORE_JS", ROOT / ".cache/axe-core/node_modules/axe-core/axe.min.js"))
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
 PASSWORD = "correct horse battery"
-OUTCOMES = [str(Path(sys.executable).with_name("outcomes"))]
 
 
 def missing(reason: str) -> None:
@@ -35,54 +33,13 @@ def outcomes(*args: str, env: dict, stdin: str | None = None) -> str:
     return done.stdout
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
+class Server(ServeProcess):
+    """An ``outcomes serve`` (one worker) for the browser tests, and a look into its database."""
 
-class Server:
-    """An ``outcomes serve`` on 127.0.0.1 (its own process group), and a look into its database."""
-
-    def __init__(self, folder: Path, env: dict, database_url: str, port: int) -> None:
-        self.folder = folder
-        self.env = env
+    def __init__(self, folder: Path, env: dict, database_url: str) -> None:
+        super().__init__(env, folder, workers=1)
         self.database_url = database_url
-        self.port = port
-        self.url = f"http://127.0.0.1:{port}"
-        self.proc: subprocess.Popen | None = None
-
-    def start(self, timeout: float = 30.0) -> None:
-        """Start the server (one worker) and wait until it accepts connections."""
-        log = open(self.folder / "serve.log", "a")  # noqa: SIM115 - handed to the child
-        self.proc = subprocess.Popen(
-            [*OUTCOMES, "serve", "--port", str(self.port), "--workers", "1"],
-            env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-        )
-        log.close()
-        deadline = time.time() + timeout
-        while time.time() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=0.5).close()
-                return
-            except OSError:
-                time.sleep(0.2)
-        self.kill()
-        pytest.fail("outcomes serve did not start: " + (self.folder / "serve.log").read_text())
-
-    def kill(self) -> None:
-        """SIGKILL the server's master and workers at once (a crash, not a shutdown)."""
-        if self.proc is not None:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-            self.proc.wait(timeout=10)
-            self.proc = None
-
-    def stop(self) -> None:
-        """Stop the server cleanly."""
-        if self.proc is not None:
-            os.killpg(self.proc.pid, signal.SIGTERM)
-            self.proc.wait(timeout=15)
-            self.proc = None
 
     def sql(self, query: str, **params) -> list[tuple]:
         """Rows of a query on the server's database."""

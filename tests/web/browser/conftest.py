@@ -23,13 +23,13 @@ import pytest
 from browsing import ARGS
 from browsing import AXE
 from browsing import CHROMIUM
-from browsing import free_port
 from browsing import missing
 from browsing import new_tablet
 from browsing import outcomes
 from browsing import PASSWORD
 from browsing import ROOT
 from browsing import Server
+from smtp_sink import Sink
 
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("DATABASE_URL_TEST") else [])
 
@@ -57,7 +57,13 @@ def server(request, tmp_path_factory):
             from toolkit.store.testing import scratch_schema
 
             database = stack.enter_context(scratch_schema(os.environ["DATABASE_URL_TEST"]))
-        env = {**os.environ, "DATABASE_URL": database, "OUTCOMES_INSTANCE": str(folder / "instance")}
+        sink = Sink()
+        sink.start()
+        stack.callback(sink.stop)
+        env = {
+            **os.environ, "DATABASE_URL": database, "OUTCOMES_INSTANCE": str(folder / "instance"),
+            "OUTCOMES_SMTP_URL": f"smtp://127.0.0.1:{sink.port}", "OUTCOMES_MAIL_FROM": "alerts@example.org",
+        }
         outcomes("db", "upgrade", env=env)
         outcomes("programs", "add", "east", "--name", "Eastside Respite", "--waves", "baseline,exit", "--battery", "phq9,gad7,service_use", env=env)
         # west: PHQ-9 on the second page (the first page is answered online, then the network drops)
@@ -65,7 +71,11 @@ def server(request, tmp_path_factory):
         # flip: one question per screen, no risk item (21 screens)
         outcomes("programs", "add", "flip", "--name", "Flip House", "--waves", "baseline", "--battery", "gad7,k6,phq9", "--instrument-choice", "phq8", "--page-mode", "item", env=env)
         outcomes("users", "add", "peer@example.org", "--role", "staff", "--program", "east", "--program", "west", "--program", "flip", "--password-stdin", env=env, stdin=PASSWORD + "\n")
-        server = Server(folder, env, database, free_port())
+        outcomes("programs", "edit", "east", "--alert-email", "lead@example.org", "--escalate-email", "director@example.org",
+                 "--time-zone", "America/New_York", env=env)
+        server = Server(folder, env, database)
+        env["OUTCOMES_BASE_URL"] = server.url
+        server.sink = sink
         server.start()
         try:
             yield server

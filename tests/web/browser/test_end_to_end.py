@@ -81,6 +81,10 @@ def test_spanish_battery_with_alert_end_to_end(server, tablet, axe_source):
     page.click("text=Review and acknowledge")
     shot(page, "10-staff-alerts")
     axe_check(page, axe_source)
+    page.wait_for_selector(".delivery .state-sent")  # the alert e-mail reached the mail server
+    text = page.inner_text(".alert-list")
+    assert "Alert to lead@example.org:" in text and "sent" in text
+    assert "E001" not in "".join(m.get_content() for m in server.sink.messages)  # no code in any e-mail
     page.fill("textarea[name=note]", "Talked with E001 in person; safety plan reviewed; 988 card given.")
     page.click("button:has-text('Acknowledge')")
     page.wait_for_selector("text=Alert acknowledged.")

@@ -30,10 +30,13 @@
     return opening;
   }
 
+  // The queue is written with strict durability: the write is on disk (flushed) before the
+  // tablet moves on, so a page shown as saved survives a flat battery.
   function run(store, mode, work) {
     return open().then(function (db) {
       return new Promise(function (resolve, reject) {
-        var tx = db.transaction(store, mode);
+        var strict = store === "queue" && mode === "readwrite";
+        var tx = strict ? db.transaction(store, mode, { durability: "strict" }) : db.transaction(store, mode);
         var result;
         tx.oncomplete = function () { resolve(result); };
         tx.onerror = function () { reject(tx.error); };
