@@ -159,7 +159,7 @@ def check_emails(field: str, addresses: Iterable[str]) -> list[str]:
 
 
 def check_escalate_after(seconds: int) -> int:
-    """Seconds an urgent alert may wait unacknowledged before escalation: 3 s (for testing) to 24 h."""
+    """Seconds an urgent alert may wait unacknowledged before escalation: 3 s to 24 h."""
     low, high = ESCALATE_RANGE
     if isinstance(seconds, bool) or not isinstance(seconds, int) or not low <= seconds <= high:
         raise fail(

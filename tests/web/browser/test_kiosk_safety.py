@@ -285,3 +285,17 @@ def test_help_screen_and_alert_page_are_accessible(server, tablet, axe_source):
     page.goto(base + "/staff/p/east/")
     shot(page, "31-staff-program")
     axe_check(page, axe_source)
+
+
+def test_admin_program_pages_are_accessible(server, tablet, axe_source):
+    page, base = tablet, server.url
+    from browsing import outcomes
+
+    outcomes("users", "add", "admin@example.org", "--role", "admin", "--password-stdin", env=server.env, stdin=PASSWORD + "\n")
+    sign_in(page, base, "admin@example.org")
+    for path, name in (("/staff/admin/programs", "32-admin-programs"), ("/staff/admin/programs/east/settings", "33-admin-program-settings"), ("/staff/admin/programs/new", "34-admin-program-new")):
+        page.goto(base + path)
+        page.wait_for_selector("h1")
+        assert page.evaluate("document.documentElement.scrollWidth <= 820"), f"{path} scrolls sideways at 820 px"
+        shot(page, name)
+        axe_check(page, axe_source)

@@ -252,3 +252,28 @@ def test_without_a_copy_of_the_next_page_the_tablet_keeps_the_answers_and_stays(
     assert saved_pages(server, ref) == [(0, True)]
     assert page.evaluate(QUEUE_LENGTH) == 0
     context.close()
+
+
+def test_staff_see_how_many_pages_wait_to_be_sent(server, browser, axe_source):
+    context, page = new_tablet(browser)
+    base = server.url
+    ref = hand_over(page, base, "west", "OFF-5")
+    context.set_offline(True)
+    answer_all(page, GAD7)
+    page.click("button[value=next]")
+    page.wait_for_selector("input[name=phq9_1]")
+    page.route("**/kiosk/sync", lambda route: route.abort("connectionrefused"))  # the server cannot take them yet
+    context.set_offline(False)
+    page.goto(base + "/auth/login")
+    page.wait_for_selector("[data-queue-status]:not([hidden])")
+    assert page.inner_text("[data-queue-status]").startswith("1 page waiting to send")
+    persisted = page.evaluate("navigator.storage.persisted()")
+    assert page.locator("[data-storage-warning]").is_visible() == (not persisted)
+    shot(page, "43-staff-sign-in-pages-waiting", full_page=False)
+    axe_check(page, axe_source)
+    page.unroute("**/kiosk/sync")
+    wait_sent(page)
+    assert saved_pages(server, ref) == [(0, True)]
+    page.reload()
+    assert not page.locator("[data-queue-status]").is_visible()
+    context.close()
