@@ -28,7 +28,6 @@ import argparse
 import json
 import os
 import random
-import subprocess
 import tempfile
 import threading
 import time
@@ -37,18 +36,16 @@ from datetime import UTC
 from pathlib import Path
 
 from bench_web import bare_reference
-from tablet_client import free_port
 from tablet_client import hand_over
 from tablet_client import HIDDEN
-from tablet_client import OUTCOMES
 from tablet_client import PASSWORD
 from tablet_client import pct
 from tablet_client import RADIOS
 from tablet_client import REDIRECTS
 from tablet_client import run
+from tablet_client import start_server
 from tablet_client import Tablet
 from tablet_client import TOKEN
-from tablet_client import wait_port
 
 BATTERY = "phq9,gad7,gse,state_hope,qpr15"
 PAGES = 5
@@ -199,14 +196,10 @@ def main() -> None:
         folder = Path(tmp)
         online = [c for codes in live + live_alone for c in codes]
         env = set_up(folder, one + [c for codes in many for c in codes] + online, args.database)
-        port = free_port()
-        server = subprocess.Popen(
-            [OUTCOMES, "serve", "--port", str(port), "--workers", str(args.workers), "--threads", str(args.threads)],
-            env=env, stdout=subprocess.DEVNULL, stderr=open(folder / "serve.log", "w"),  # noqa: SIM115
-        )
+        server = start_server(env, folder, args.workers, args.threads)
+        port = server.port
         try:
-            wait_port(port)
-            return_log = folder / "serve.log"
+            log = folder / "serve.log"
             # 1. one tablet, 100 queued pages
             tablet = Tablet(port)
             queue = queue_for(tablet, one)
@@ -251,7 +244,7 @@ def main() -> None:
             for th in lives:
                 th.join(timeout=60)
         except Exception:
-            print("server log:\n" + "\n".join(return_log.read_text().splitlines()[-150:]))
+            print("server log:\n" + "\n".join(log.read_text().splitlines()[-150:]))
             raise
         finally:
             server.terminate()

@@ -31,12 +31,12 @@ from tablet_client import free_port
 from tablet_client import GUNICORN
 from tablet_client import hand_over
 from tablet_client import HIDDEN
-from tablet_client import OUTCOMES
 from tablet_client import PASSWORD
 from tablet_client import pct
 from tablet_client import RADIOS
 from tablet_client import REDIRECTS
 from tablet_client import run
+from tablet_client import start_server
 from tablet_client import Tablet
 from tablet_client import TOKEN
 from tablet_client import wait_port
@@ -221,13 +221,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         env = set_up(folder, [code(i, r) for i in range(args.tablets) for r in range(args.rounds)])
-        port = free_port()
-        server = subprocess.Popen(
-            [OUTCOMES, "serve", "--port", str(port), "--workers", str(args.workers), "--threads", str(args.threads)],
-            env=env, stdout=subprocess.DEVNULL, stderr=open(folder / "serve.log", "w"),  # noqa: SIM115
-        )
+        server = start_server(env, folder, args.workers, args.threads)
+        port = server.port
         try:
-            wait_port(port)
             result = run_tablets(port, args.tablets, args.rounds, args.think, args.limit)
         finally:
             server.terminate()

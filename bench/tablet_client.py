@@ -113,3 +113,19 @@ def hand_over(t: Tablet, code: str, program: str = "bench") -> tuple[int, str, s
     if status not in REDIRECTS:
         raise RuntimeError(f"hand-over failed for {code}: {status}")
     return t.request("GET", "/kiosk/page/0")
+
+
+def start_server(env: dict, folder: Path, workers: int, threads: int) -> subprocess.Popen:
+    """``outcomes serve`` on a free port of 127.0.0.1 (errors to ``folder/serve.log``); waits until it listens.
+
+    The port is in the returned process's ``port`` attribute.
+    """
+    port = free_port()
+    with open(folder / "serve.log", "w") as log:
+        server = subprocess.Popen(
+            [OUTCOMES, "serve", "--port", str(port), "--workers", str(workers), "--threads", str(threads)],
+            env=env, stdout=subprocess.DEVNULL, stderr=log,
+        )
+    server.port = port
+    wait_port(port)
+    return server

@@ -88,3 +88,26 @@ def test_bad_user_exits_with_a_message(url):
     assert result.exit_code == 1 and "nowhere" in result.output
     short = run("users", "add", "a@example.org", "--role", "admin", "--password-stdin", "--database", url, input="short\n")
     assert short.exit_code == 1 and "too short" in short.output
+
+
+def test_commands_that_change_the_store_take_the_write_lock_first(tmp_path):
+    # A running server writes too; a command that read first and wrote later would be
+    # refused by SQLite ("database is locked") instead of waiting its turn.
+    import sqlite3
+
+    from toolkit.commands._database import store_session
+    from toolkit.store.engine import make_engine
+    from toolkit.store.migrate import upgrade
+
+    path = tmp_path / "db.sqlite"
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade(engine)
+    engine.dispose()
+    other = sqlite3.connect(path, timeout=0, isolation_level=None)
+    with store_session(f"sqlite:///{path}"):
+        with pytest.raises(sqlite3.OperationalError, match="locked"):
+            other.execute("BEGIN IMMEDIATE")  # the command holds the write lock already
+    with store_session(f"sqlite:///{path}", write=False):
+        other.execute("BEGIN IMMEDIATE")  # a command that only reads does not
+        other.execute("ROLLBACK")
+    other.close()

@@ -44,16 +44,23 @@ def open_store(database: str | None, *, require_current: bool = True):
 
 
 @contextlib.contextmanager
-def store_session(database: str | None) -> Iterator:
+def store_session(database: str | None, *, write: bool = True) -> Iterator:
     """A session for one command: committed when the block ends, rolled back on any error.
 
-    A :class:`~toolkit.store.errors.StoreError` (bad input the store refused)
+    A command that changes the store (``write``) takes SQLite's write lock at
+    the start, as the web app does: it reads and then writes while a running
+    server may be writing too, and would otherwise be refused ("database is
+    locked") instead of waiting its turn. A
+    :class:`~toolkit.store.errors.StoreError` (bad input the store refused)
     becomes a one-line command error; the session and engine are always closed.
     """
+    from toolkit.store.engine import begin_write
     from toolkit.store.errors import StoreError
 
     engine, session = open_store(database)
     try:
+        if write:
+            begin_write(session)
         yield session
         session.commit()
     except StoreError as exc:

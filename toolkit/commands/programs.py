@@ -181,7 +181,7 @@ def show(slug: str, show_secret: bool, database: str | None) -> None:
     from toolkit.store.programs import get_program
     from toolkit.store.schedule import format_waves
 
-    with store_session(database) as session:
+    with store_session(database, write=False) as session:
         p = get_program(session, slug)
         secret = p.alert_webhook_secret
         if secret and not show_secret:
@@ -216,7 +216,7 @@ def list_programs(database: str | None) -> None:
 
     from toolkit.store.models import Program
 
-    with store_session(database) as session:
+    with store_session(database, write=False) as session:
         rows = session.scalars(select(Program).order_by(Program.slug)).all()
         if not rows:
             click.echo("no programs yet; add one with `outcomes programs add`")

@@ -43,7 +43,7 @@ def list_users(database: str | None) -> None:
 
     from toolkit.store.models import StaffUser
 
-    with store_session(database) as session:
+    with store_session(database, write=False) as session:
         for u in session.scalars(select(StaffUser).order_by(StaffUser.email)):
             scope = "all" if u.role == "admin" else ",".join(p.slug for p in u.programs)
             click.echo(f"{u.email}\t{u.role}\t{scope}\t{'active' if u.active else 'inactive'}")

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from toolkit.store.models import Administration
 from toolkit.store.models import Alert
 from toolkit.store.models import ItemResponse
+from toolkit.store.models import KioskSession
 from toolkit.store.models import Participant
 from toolkit.store.models import Program
 from toolkit.store.models import Site
@@ -200,3 +201,15 @@ def dashboard_counts(session: Session, program: Program, *, today: date | None =
         "due": len(followups_due(session, program, today)),
         "alerts": unacknowledged_alerts(session, [program.id]),
     }
+
+
+def unfinished_sessions(session: Session, program: Program) -> list[KioskSession]:
+    """The program's kiosk sessions still active or paused, newest first (to resume them)."""
+    return list(
+        session.scalars(
+            select(KioskSession)
+            .join(Participant, KioskSession.participant_id == Participant.id)
+            .where(Participant.program_id == program.id, KioskSession.status.in_(("active", "paused")))
+            .order_by(KioskSession.created_at.desc())
+        )
+    )

@@ -20,6 +20,7 @@ from toolkit.store.models import Program
 from toolkit.store.programs import add_participant
 from toolkit.store.queries import dashboard_counts
 from toolkit.store.queries import unacknowledged_alerts
+from toolkit.store.queries import unfinished_sessions
 from toolkit.store.queries import waves_done
 from toolkit.web.db import get_db
 from toolkit.web.forms import ParticipantForm
@@ -89,12 +90,6 @@ def program(slug: str):
         return see_other(url_for("staff.program", slug=slug))
     restore_form(form)
     participants = db.scalars(select(Participant).where(Participant.program_id == prog.id).order_by(Participant.code)).all()
-    unfinished = db.scalars(
-        select(KioskSession)
-        .join(Participant, KioskSession.participant_id == Participant.id)
-        .where(Participant.program_id == prog.id, KioskSession.status.in_(("active", "paused")))
-        .order_by(KioskSession.created_at.desc())
-    ).all()
     done = waves_done(db, prog)
     return render_template(
         "staff/program.html",
@@ -104,7 +99,7 @@ def program(slug: str):
         done=done,
         form=form,
         start_form=_start_form(prog),
-        unfinished=unfinished,
+        unfinished=unfinished_sessions(db, prog),
     )
 
 

@@ -100,3 +100,24 @@ def sign_in(page, base: str, email: str = "peer@example.org", password: str = PA
 def answer_all(page, values: dict[str, str]) -> None:
     for name, value in values.items():
         page.locator(f'input[name="{name}"][value="{value}"]').check()
+
+
+def hand_over(page, base: str, code: str, program: str = "east", language: str = "en", cached: bool = False) -> str:
+    """Sign in, enrol ``code`` in ``program``, start its baseline in ``language`` and hand over.
+
+    Returns the session's ref; with ``cached``, first waits until the tablet
+    keeps the session's pages for offline use.
+    """
+    sign_in(page, base)
+    page.goto(f"{base}/staff/p/{program}/")
+    page.fill("input[name=add-code]", code)
+    page.click("button:has-text('Enrol')")
+    page.wait_for_selector(f"text=Participant {code} enrolled.")
+    page.fill("input[name=start-participant]", code)
+    page.select_option("select[name=start-language]", language)
+    page.click("text=Hand over tablet")
+    page.wait_for_selector("#page-form")
+    ref = page.get_attribute("#page-form", "data-ref")
+    if cached:
+        wait_until(page, "ref => KioskStore.get('sessions', ref).then(s => !!(s && s.cached))", ref, what="the session's pages cached")
+    return ref

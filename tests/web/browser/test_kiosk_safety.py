@@ -13,6 +13,7 @@ import re
 import pytest
 from browsing import answer_all
 from browsing import axe_check
+from browsing import hand_over
 from browsing import new_tablet
 from browsing import PASSWORD
 from browsing import shot
@@ -21,19 +22,6 @@ from browsing import sign_in
 PHQ9_ALERT = {f"phq9_{i}": "0" for i in range(1, 9)} | {"phq9_9": "2"}
 PHQ9_CALM = {f"phq9_{i}": "0" for i in range(1, 10)}
 GAD7 = {f"gad7_{i}": "1" for i in range(1, 8)}
-
-
-def hand_over(page, base: str, code: str, language: str = "en") -> None:
-    """Sign in, enrol ``code``, start its baseline in ``language`` and hand the tablet over."""
-    sign_in(page, base)
-    page.click("text=Eastside Respite")
-    page.fill("input[name=add-code]", code)
-    page.click("button:has-text('Enrol')")
-    page.wait_for_selector(f"text=Participant {code} enrolled.")
-    page.fill("input[name=start-participant]", code)
-    page.select_option("select[name=start-language]", language)
-    page.click("text=Hand over tablet")
-    page.wait_for_selector("#page-form")
 
 
 def finish_rest(page) -> None:

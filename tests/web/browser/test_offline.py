@@ -13,31 +13,15 @@ import time
 
 from browsing import answer_all
 from browsing import axe_check
+from browsing import hand_over
 from browsing import new_tablet
 from browsing import shot
-from browsing import sign_in
 from browsing import wait_until
 
 GAD7 = {f"gad7_{i}": "1" for i in range(1, 8)}
 PHQ9_ALERT = {f"phq9_{i}": "0" for i in range(1, 9)} | {"phq9_9": "2"}
 
 QUEUE_LENGTH = "KioskStore.count('queue')"
-
-
-def hand_over(page, base: str, program: str, code: str, language: str = "en") -> str:
-    """Enrol ``code`` in ``program``, hand over, wait until the session is cached; returns its ref."""
-    sign_in(page, base)
-    page.goto(f"{base}/staff/p/{program}/")
-    page.fill("input[name=add-code]", code)
-    page.click("button:has-text('Enrol')")
-    page.wait_for_selector(f"text=Participant {code} enrolled.")
-    page.fill("input[name=start-participant]", code)
-    page.select_option("select[name=start-language]", language)
-    page.click("text=Hand over tablet")
-    page.wait_for_selector("#page-form")
-    ref = page.get_attribute("#page-form", "data-ref")
-    wait_until(page, "ref => KioskStore.get('sessions', ref).then(s => !!(s && s.cached))", ref, what="the session's pages cached")
-    return ref
 
 
 def wait_sent(page, timeout_s: float = 30.0) -> None:
@@ -56,7 +40,7 @@ def saved_pages(server, ref: str) -> list[tuple]:
 def test_answering_offline_with_a_risk_answer(server, browser, axe_source):
     context, page = new_tablet(browser)
     base = server.url
-    ref = hand_over(page, base, "west", "OFF-1")
+    ref = hand_over(page, base, "OFF-1", program="west", cached=True)
     answer_all(page, GAD7)  # first page online
     page.click("button[value=next]")
     page.wait_for_selector("input[name=phq9_1]")
@@ -102,7 +86,7 @@ def test_answering_offline_with_a_risk_answer(server, browser, axe_source):
 def test_a_tab_closed_while_offline_sends_when_the_kiosk_reopens(server, browser):
     context, page = new_tablet(browser)
     base = server.url
-    ref = hand_over(page, base, "west", "OFF-2")
+    ref = hand_over(page, base, "OFF-2", program="west", cached=True)
     context.set_offline(True)
     answer_all(page, GAD7)
     page.click("button[value=next]")
@@ -121,7 +105,7 @@ def test_a_tab_closed_while_offline_sends_when_the_kiosk_reopens(server, browser
 def test_server_killed_while_a_tablet_sends(server, browser):
     context, page = new_tablet(browser)
     base = server.url
-    ref = hand_over(page, base, "west", "OFF-3")
+    ref = hand_over(page, base, "OFF-3", program="west", cached=True)
     context.set_offline(True)
     answer_all(page, GAD7)
     page.click("button[value=next]")
@@ -167,7 +151,7 @@ def test_five_tablets_flipping_offline_and_online_lose_and_repeat_nothing(server
     tablets = []
     for k in range(5):
         context, page = new_tablet(browser)
-        ref = hand_over(page, base, "flip", f"FLIP-{k}")
+        ref = hand_over(page, base, f"FLIP-{k}", program="flip", cached=True)
         tablets.append({"context": context, "page": page, "ref": ref, "offline": False, "flips": 0, "done": False})
     screens = 21  # GAD-7, K6 and PHQ-8, one question per screen
     for _screen in range(screens):
@@ -218,7 +202,7 @@ def test_read_aloud_reads_the_question_in_the_pages_language(server, browser, ax
         }});
         window.SpeechSynthesisUtterance = function (text) { this.text = text; };
     """)
-    hand_over(page, server.url, "west", "READ-1")
+    hand_over(page, server.url, "READ-1", program="west", cached=True)
     button = page.locator("fieldset#q-gad7_1 button.speak")
     assert button.is_visible()
     button.click()
@@ -236,7 +220,7 @@ def test_read_aloud_reads_the_question_in_the_pages_language(server, browser, ax
 def test_without_a_copy_of_the_next_page_the_tablet_keeps_the_answers_and_stays(server, browser):
     context, page = new_tablet(browser)
     base = server.url
-    ref = hand_over(page, base, "west", "OFF-4")
+    ref = hand_over(page, base, "OFF-4", program="west", cached=True)
     # as if the network dropped before the session's pages were stored on the tablet
     page.evaluate("ref => caches.delete('kiosk-session-' + ref)", ref)
     context.set_offline(True)
@@ -257,7 +241,7 @@ def test_without_a_copy_of_the_next_page_the_tablet_keeps_the_answers_and_stays(
 def test_staff_see_how_many_pages_wait_to_be_sent(server, browser, axe_source):
     context, page = new_tablet(browser)
     base = server.url
-    ref = hand_over(page, base, "west", "OFF-5")
+    ref = hand_over(page, base, "OFF-5", program="west", cached=True)
     context.set_offline(True)
     answer_all(page, GAD7)
     page.click("button[value=next]")

@@ -30,6 +30,7 @@ from toolkit.store.models import Participant
 from toolkit.store.models import Program
 from toolkit.store.models import StaffUser
 from toolkit.store.pins import check_pin
+from toolkit.store.queries import unfinished_sessions
 from toolkit.store.queries import waves_done
 from toolkit.web.db import get_db
 from toolkit.web.handover import last_language
@@ -131,19 +132,13 @@ def next_participant():
     done = waves_done(db, program)
     people = db.scalars(select(Participant).where(Participant.program_id == program.id).order_by(Participant.code)).all()
     rows = [(p, next_wave(program, done.get(p.id, [])), last_language(p.id)) for p in people]
-    unfinished = db.scalars(
-        select(KioskSession)
-        .join(Participant, KioskSession.participant_id == Participant.id)
-        .where(Participant.program_id == program.id, KioskSession.status.in_(("active", "paused")))
-        .order_by(KioskSession.created_at.desc())
-    ).all()
     return render_template(
         "kiosk/next.html",
         user=user,
         programs=programs,
         program=program,
         rows=rows,
-        unfinished=unfinished,
+        unfinished=unfinished_sessions(db, program),
         current=find_session(db, session.get("kiosk")),
         idle=STAFF_SCREEN_IDLE_S,
     )
