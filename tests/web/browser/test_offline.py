@@ -24,6 +24,18 @@ PHQ9_ALERT = {f"phq9_{i}": "0" for i in range(1, 9)} | {"phq9_9": "2"}
 QUEUE_LENGTH = "KioskStore.count('queue')"
 
 
+def go_offline(context) -> None:
+    """Cut the tablet's network. Playwright's emulation covers the page but not every request
+    that passes through the service worker, so sending the queue is refused outright too."""
+    context.set_offline(True)
+    context.route("**/kiosk/sync", lambda route: route.abort("internetdisconnected"))
+
+
+def go_online(context) -> None:
+    context.unroute("**/kiosk/sync")
+    context.set_offline(False)
+
+
 def wait_sent(page, timeout_s: float = 30.0) -> None:
     """Nudge the tablet to send and wait until its queue is empty."""
     page.evaluate("KioskSync.flush().catch(() => null)")
@@ -44,7 +56,7 @@ def test_answering_offline_with_a_risk_answer(server, browser, axe_source):
     answer_all(page, GAD7)  # first page online
     page.click("button[value=next]")
     page.wait_for_selector("input[name=phq9_1]")
-    context.set_offline(True)
+    go_offline(context)
     answer_all(page, PHQ9_ALERT)
     before_tap = time.time()
     page.click("button[value=next]")
@@ -64,7 +76,7 @@ def test_answering_offline_with_a_risk_answer(server, browser, axe_source):
     assert page.evaluate(QUEUE_LENGTH) == 3  # PHQ-9, the choice, service use
     # nothing is sent while offline
     assert saved_pages(server, ref) == [(0, False)]
-    context.set_offline(False)
+    go_online(context)
     wait_sent(page)
     assert saved_pages(server, ref) == [(0, False), (1, True), (2, True)]
     ((raised, received, source),) = server.sql(
@@ -78,8 +90,9 @@ def test_answering_offline_with_a_risk_answer(server, browser, axe_source):
     assert server.sql("SELECT k.status FROM kiosk_sessions k WHERE k.ref = :ref", ref=ref) == [("complete",)]
     # the locked tablet keeps no answers and no copies of the session
     page.goto(base + "/kiosk/lock")
-    assert page.evaluate("KioskStore.count('pages')") == 0
-    assert page.evaluate("caches.keys().then(k => k.filter(n => n.startsWith('kiosk-session-')).length)") == 0
+    wait_until(page, "() => KioskStore.count('pages').then(n => n === 0)", what="no answers kept")
+    wait_until(page, "() => caches.keys().then(k => !k.some(n => n.startsWith('kiosk-session-')))", what="no copies kept")
+    wait_until(page, "() => KioskStore.count('sessions').then(n => n === 0)", what="no session keys kept")
     context.close()
 
 
@@ -87,13 +100,13 @@ def test_a_tab_closed_while_offline_sends_when_the_kiosk_reopens(server, browser
     context, page = new_tablet(browser)
     base = server.url
     ref = hand_over(page, base, "OFF-2", program="west", cached=True)
-    context.set_offline(True)
+    go_offline(context)
     answer_all(page, GAD7)
     page.click("button[value=next]")
     page.wait_for_selector("input[name=phq9_1]")
     assert page.evaluate(QUEUE_LENGTH) == 1
     page.close()
-    context.set_offline(False)
+    go_online(context)
     reopened = context.new_page()
     reopened.goto(base + "/")
     reopened.wait_for_load_state()
@@ -106,7 +119,7 @@ def test_server_killed_while_a_tablet_sends(server, browser):
     context, page = new_tablet(browser)
     base = server.url
     ref = hand_over(page, base, "OFF-3", program="west", cached=True)
-    context.set_offline(True)
+    go_offline(context)
     answer_all(page, GAD7)
     page.click("button[value=next]")
     page.wait_for_selector("input[name=phq9_1]")
@@ -127,7 +140,7 @@ def test_server_killed_while_a_tablet_sends(server, browser):
             route.continue_()
 
     page.route("**/kiosk/sync", crash_after_saving)
-    context.set_offline(False)
+    go_online(context)
     page.evaluate("KioskSync.flush().catch(() => null)")
     deadline = time.time() + 10
     while state["calls"] < 1 and time.time() < deadline:
@@ -223,7 +236,7 @@ def test_without_a_copy_of_the_next_page_the_tablet_keeps_the_answers_and_stays(
     ref = hand_over(page, base, "OFF-4", program="west", cached=True)
     # as if the network dropped before the session's pages were stored on the tablet
     page.evaluate("ref => caches.delete('kiosk-session-' + ref)", ref)
-    context.set_offline(True)
+    go_offline(context)
     answer_all(page, GAD7)
     page.click("button[value=next]")
     page.wait_for_selector("#offline-note.waiting")
@@ -231,7 +244,7 @@ def test_without_a_copy_of_the_next_page_the_tablet_keeps_the_answers_and_stays(
     assert page.locator("fieldset#q-gad7_1").count() == 1  # still on the page, answers on screen
     assert page.locator("input[type=radio]:checked").count() == 7
     assert page.evaluate(QUEUE_LENGTH) == 1
-    context.set_offline(False)
+    go_online(context)
     page.wait_for_selector("input[name=phq9_1]")  # back online: sent, then on to the next page
     assert saved_pages(server, ref) == [(0, True)]
     assert page.evaluate(QUEUE_LENGTH) == 0
@@ -242,12 +255,12 @@ def test_staff_see_how_many_pages_wait_to_be_sent(server, browser, axe_source):
     context, page = new_tablet(browser)
     base = server.url
     ref = hand_over(page, base, "OFF-5", program="west", cached=True)
-    context.set_offline(True)
+    go_offline(context)
     answer_all(page, GAD7)
     page.click("button[value=next]")
     page.wait_for_selector("input[name=phq9_1]")
     page.route("**/kiosk/sync", lambda route: route.abort("connectionrefused"))  # the server cannot take them yet
-    context.set_offline(False)
+    go_online(context)
     page.goto(base + "/auth/login")
     page.wait_for_selector("[data-queue-status]:not([hidden])")
     assert page.inner_text("[data-queue-status]").startswith("1 page waiting to send")

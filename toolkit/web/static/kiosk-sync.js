@@ -165,11 +165,24 @@
     }).catch(function () { /* tried again on the next page */ });
   }
 
-  /** The session is over on this tablet: forget its answers and its cached pages. */
+  /**
+   * The session is over on this tablet: forget its answers and its cached pages, and the
+   * keys of sessions with nothing left to send.
+   */
   function endSessions() {
     return Promise.all([Store.clear("pages"), Store.remove("meta", "current")])
+      .then(forgetSent)
       .then(function () { return tell({ type: "drop-sessions" }); })
       .catch(function () { /* nothing stored */ });
+  }
+
+  function forgetSent() {
+    return Promise.all([Store.all("sessions"), Store.all("queue")]).then(function (both) {
+      var waiting = {};
+      both[1].forEach(function (row) { waiting[row.ref] = true; });
+      return Promise.all(both[0].filter(function (info) { return !waiting[info.ref]; })
+        .map(function (info) { return Store.remove("sessions", info.ref); }));
+    });
   }
 
   function checkStorage() {
