@@ -24,6 +24,7 @@ from toolkit.store.models.program import PAGE_MODES
 from toolkit.store.models.program import Program
 from toolkit.store.models.program import Site
 from toolkit.store.models.program import Wave
+from toolkit.store.models.sessions import WebSession
 
 __all__ = [
     "CHANNELS",
@@ -48,6 +49,7 @@ __all__ = [
     "Site",
     "StaffUser",
     "Wave",
+    "WebSession",
     "staff_programs",
     "utcnow",
 ]

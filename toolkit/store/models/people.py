@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import CheckConstraint
+from sqlalchemy import false
 from sqlalchemy import Column
 from sqlalchemy import ForeignKey
 from sqlalchemy import String
@@ -52,6 +53,8 @@ class Participant(Base):
 class StaffUser(Base):
     """A person who signs in to the staff pages; admins see every program.
 
+    ``password_change_required`` asks for a new password at the next sign-in
+    (for example when the old one no longer meets the policy).
     ``pin_hash`` is an argon2id hash of a 4-8 digit PIN that unlocks a kiosk
     lock screen for the next participant (never the staff pages);
     ``pin_failures`` counts wrong PINs since the last right one, and
@@ -66,6 +69,8 @@ class StaffUser(Base):
     password_hash: Mapped[str] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(12))
     active: Mapped[bool] = mapped_column(default=True)
+    password_changed_at: Mapped[datetime | None]
+    password_change_required: Mapped[bool] = mapped_column(default=False, server_default=false())
     pin_hash: Mapped[str | None] = mapped_column(String(200))
     pin_failures: Mapped[int] = mapped_column(default=0, server_default="0")
     pin_locked_until: Mapped[datetime | None]
