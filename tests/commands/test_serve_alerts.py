@@ -118,6 +118,7 @@ class Stack:
             "OUTCOMES_SMTP_URL": f"smtp://127.0.0.1:{self.sink.port}",
             "OUTCOMES_MAIL_FROM": "alerts@example.org",
             "OUTCOMES_MAIL_RETRY_MAX_S": "2",
+            "OUTCOMES_SECURE_COOKIES": "0",  # plain HTTP on 127.0.0.1: urllib sends no Secure cookie
         }
         self.server = Server(self.env, folder)
         self.env["OUTCOMES_BASE_URL"] = self.server.url

@@ -25,6 +25,7 @@ from toolkit.store.programs import update_program
 from toolkit.store.schedule import format_waves
 from toolkit.store.schedule import split_specs
 from toolkit.store.users import create_user
+from toolkit.store.websessions import end_sessions_of
 from toolkit.web.db import get_db
 from toolkit.web.db import get_registry
 from toolkit.web.forms import UserForm
@@ -77,6 +78,8 @@ def toggle_active(user_id: int):
     if user.id == current_user.id:
         abort(400, "You cannot deactivate your own account.")
     user.active = not user.active
+    if not user.active:
+        end_sessions_of(db, user.id)  # signed out everywhere at once
     record(db, "user_activated" if user.active else "user_deactivated", staff_id=current_user.id, user=user.email)
     db.commit()
     return see_other(url_for("admin.users"))

@@ -24,6 +24,7 @@ from toolkit.web.i18n import init_babel
 from toolkit.web.kiosk_fetch import init_fetch_submits
 from toolkit.web.security import init_headers
 from toolkit.web.security import load_secret_key
+from toolkit.web.sessions import init_sessions
 from toolkit.web.timefmt import init_time_filters
 
 csrf = CSRFProtect()
@@ -34,7 +35,8 @@ def _defaults() -> dict[str, Any]:
         "SESSION_COOKIE_NAME": "outcomes_session",
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
-        "SESSION_COOKIE_SECURE": os.environ.get("OUTCOMES_SECURE_COOKIES", "0") == "1",
+        # Secure by default (HTTPS in front); OUTCOMES_SECURE_COOKIES=0 for plain-HTTP local use
+        "SESSION_COOKIE_SECURE": os.environ.get("OUTCOMES_SECURE_COOKIES", "1") != "0",
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "WTF_CSRF_TIME_LIMIT": None,  # a locked tablet may wait hours before staff sign in
@@ -62,6 +64,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app.config["SECRET_KEY"] = load_secret_key(app.instance_path)
 
     init_db(app)
+    init_sessions(app)
     init_headers(app)
     init_babel(app)
     init_time_filters(app)

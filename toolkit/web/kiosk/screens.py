@@ -25,6 +25,7 @@ from toolkit.web.kiosk import bp
 from toolkit.web.kiosk.rendering import screen_context
 from toolkit.web.kiosk.state import active_session
 from toolkit.web.kiosk.state import DONE_KEY
+from toolkit.web.kiosk.state import FINISHED_KEY
 from toolkit.web.kiosk.state import LANG_KEY
 from toolkit.web.kiosk.state import use_language
 from toolkit.web.kiosk.state import where_now
@@ -42,7 +43,7 @@ def lock():
         if ks is not None:
             close_session(get_db(), ks, "paused", reason="idle")
             get_db().commit()
-        for key in ("kiosk", DONE_KEY, LANG_KEY, "kiosk_staff"):
+        for key in ("kiosk", DONE_KEY, LANG_KEY, FINISHED_KEY, "kiosk_staff"):
             session.pop(key, None)
         return redirect(url_for("kiosk.lock"), code=303)
     if session.get("kiosk") and active_session() is not None:
@@ -102,7 +103,8 @@ def help_numbers():
         {"lang": code, "text": crisis_message(program, code) if program else DEFAULT_CRISIS.get(code, DEFAULT_CRISIS["en"])}
         for code in languages
     ]
-    return render_template("kiosk/help.html", messages=messages, back=url_for("kiosk.lock"), idle=END_SCREEN_IDLE_S)
+    # no session to protect: back to the lock screen after a minute, with no form (and no session)
+    return render_template("kiosk/help.html", messages=messages, back=url_for("kiosk.lock"), return_after=END_SCREEN_IDLE_S)
 
 
 def _tablet_program() -> Program | None:

@@ -14,6 +14,7 @@ from toolkit.web.db import get_db
 
 DONE_KEY = "kiosk_done"
 LANG_KEY = "kiosk_lang"
+FINISHED_KEY = "kiosk_finished"  # the session this browser just finished (until the tablet locks)
 
 
 def active_session() -> KioskSession | None:
@@ -31,7 +32,8 @@ def use_language(lang: str) -> None:
     """Render this request in ``lang`` and remember it for error pages of this browser."""
     if lang in current_app.config["LANGUAGES"]:
         g.language = lang
-        session[LANG_KEY] = lang
+        if session.get(LANG_KEY) != lang:  # a session written only when it changes
+            session[LANG_KEY] = lang
 
 
 def where_now(ks: KioskSession):
@@ -47,4 +49,5 @@ def finish(ks: KioskSession):
     """Go to the end screen: the same for every participant, whatever they answered."""
     session.pop("kiosk", None)
     session[DONE_KEY] = {"lang": ks.language}
+    session[FINISHED_KEY] = ks.ref
     return redirect(url_for("kiosk.done"))

@@ -29,6 +29,7 @@ from toolkit.web.kiosk.rendering import page_parts
 from toolkit.web.kiosk.rendering import render_page
 from toolkit.web.kiosk.state import active_session
 from toolkit.web.kiosk.state import finish
+from toolkit.web.kiosk.state import FINISHED_KEY
 from toolkit.web.kiosk.state import use_language
 from toolkit.web.kiosk.state import where_now
 from toolkit.web.survey_forms import answers_from
@@ -166,8 +167,9 @@ def _after_end(key: str, held_token: bool):
     db = get_db()
     prior = db.scalar(select(PageSave).where(PageSave.submission_key == key)) if key else None
     ks = db.get(KioskSession, prior.kiosk_session_id) if prior is not None else None
-    if ks is not None and ks.status == "complete" and held_token:
-        # a double tap on Finish: the key was only ever sent to the browser that held the session
+    if ks is not None and ks.status == "complete" and (held_token or session.get(FINISHED_KEY) == ks.ref):
+        # a double tap on Finish: the key was only ever sent to the browser that held the
+        # session, and this browser finished it a moment ago
         return finish(ks)
     session.pop("kiosk", None)
     return redirect(url_for("kiosk.lock"), code=303)
