@@ -31,6 +31,7 @@ from sqlalchemy import select
 
 from toolkit.notify.delivery import CLAIM_S
 from toolkit.notify.lease import RELEASED
+from toolkit.store.engine import begin_write
 from toolkit.store.engine import make_engine
 from toolkit.store.engine import make_sessionmaker
 from toolkit.store.models import Administration
@@ -129,6 +130,7 @@ class Stack:
         self.engine = make_engine(url)
         self.sessions = make_sessionmaker(self.engine)
         with self.sessions() as s:
+            begin_write(s)
             for prog in s.scalars(select(Program)):
                 prog.alert_emails = [f"duty-{prog.slug}@example.org", f"backup-{prog.slug}@example.org"]
                 if prog.slug == "west":  # only west escalates, after a few seconds
@@ -139,6 +141,7 @@ class Stack:
     def participant(self, slug: str) -> str:
         code = next(self.codes)
         with self.sessions() as s:
+            begin_write(s)  # the running server writes too: read-then-write must hold the lock from the start
             prog = s.scalar(select(Program).where(Program.slug == slug))
             s.add(Participant(program_id=prog.id, code=code))
             s.commit()

@@ -74,6 +74,20 @@
     HTMLFormElement.prototype.submit.call(form);
   }
 
+  // --- Screens without a session (help numbers) go back to the lock screen ---
+  var returnAfter = parseInt(body.getAttribute("data-return-after") || "0", 10);
+  if (returnAfter) {
+    var returnTimer = null;
+    var returnSoon = function () {
+      clearTimeout(returnTimer);
+      returnTimer = setTimeout(function () { window.location.replace(body.getAttribute("data-return-url")); }, returnAfter * 1000);
+    };
+    ["pointerdown", "keydown", "touchstart", "scroll"].forEach(function (name) {
+      document.addEventListener(name, returnSoon, { passive: true });
+    });
+    returnSoon();
+  }
+
   // --- Idle lock, with a prompt 30 s before it ------------------------------
   var seconds = parseInt(body.getAttribute("data-idle-seconds") || "0", 10);
   var lockForm = document.getElementById("idle-lock");
