@@ -35,7 +35,13 @@ def fail_on_problems() -> Iterator[None]:
 
 
 def write_atomically(frame, out: Path) -> None:  # noqa: ANN001 - a pandas DataFrame
-    """Write a DataFrame to .csv or .xlsx via a temporary file, so a failure leaves nothing half-written."""
+    """Write a DataFrame to .csv or .xlsx via a temporary file, so a failure leaves nothing half-written.
+
+    Text cells are escaped so that no spreadsheet takes them for formulas
+    (:mod:`toolkit.exchange.escape`).
+    """
+    from toolkit.exchange.table_writer import write_table
+
     out = Path(out)
     suffix = out.suffix.lower()
     if suffix not in (".csv", ".xlsx"):
@@ -44,10 +50,7 @@ def write_atomically(frame, out: Path) -> None:  # noqa: ANN001 - a pandas DataF
     fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=suffix, dir=out.parent)
     os.close(fd)
     try:
-        if suffix == ".csv":
-            frame.to_csv(tmp, index=False)
-        else:
-            frame.to_excel(tmp, index=False, engine="openpyxl")
+        write_table(frame, tmp)
         os.replace(tmp, out)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from toolkit.errors import InstrumentError
@@ -69,17 +71,26 @@ def validate(paths: tuple[str, ...]) -> None:
     """Check instrument files (default: the shipped instruments/ folder).
 
     Exits 0 when every file is valid; otherwise prints one FILE:LINE: message
-    line per problem and exits 2.
+    line per problem and exits 2. A folder, a missing or unreadable file is
+    a problem too.
     """
     from toolkit.instruments import Registry
+    from toolkit.instruments.yaml_source import folder_problem
 
-    try:
-        reg = Registry.load(list(paths) or None)
-    except InstrumentError as exc:
-        for problem in exc.problems:
+    folders = [p for p in paths if Path(p).is_dir()]
+    files = [p for p in paths if p not in folders]
+    problems = [folder_problem(p) for p in folders]
+    reg = None
+    if files or not paths:
+        try:
+            reg = Registry.load(files or None)
+        except InstrumentError as exc:
+            problems.extend(exc.problems)
+    if problems or reg is None:
+        for problem in problems:
             click.echo(str(problem), err=True)
-        click.echo(f"{len(exc.problems)} problem(s) found.", err=True)
-        raise SystemExit(2) from None
+        click.echo(f"{len(problems)} problem(s) found.", err=True)
+        raise SystemExit(2)
     click.echo(f"{len(reg)} instrument(s) valid.")
 
 

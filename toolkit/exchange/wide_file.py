@@ -16,44 +16,44 @@ import pandas as pd
 
 from toolkit.errors import InputFileError
 from toolkit.errors import Problem
+from toolkit.exchange.csv_reader import read_csv
+from toolkit.exchange.limits import Limits
+from toolkit.exchange.source import checked_size
+from toolkit.exchange.xlsx_reader import read_xlsx
 from toolkit.instruments.registry import Registry
 from toolkit.instruments.rules import did_you_mean
 
 REQUIRED = ("participant", "wave")
 TEXT_COLUMNS = ("participant", "wave", "site", "group")
 MAX_LISTED = 20
+XLSX_SUFFIXES = (".xlsx", ".xlsm")
+CSV_SUFFIXES = (".csv", ".txt", "")
 
 
 def _read(path: Path) -> pd.DataFrame:
+    """The file as a DataFrame, refused early when it is not a response file or is past a limit."""
     suffix = path.suffix.lower()
-    try:
-        if suffix in (".xlsx", ".xlsm"):
-            frame = pd.read_excel(path, dtype={c: str for c in TEXT_COLUMNS}, engine="openpyxl")
-        elif suffix in (".csv", ".txt", ""):
-            frame = pd.read_csv(path, dtype={c: str for c in TEXT_COLUMNS}, skipinitialspace=True, encoding="utf-8-sig")
-        else:
-            raise InputFileError([Problem(str(path), f"cannot read '{suffix}' files; save it as .csv or .xlsx")])
-    except InputFileError:
-        raise
-    except FileNotFoundError:
-        raise InputFileError([Problem(str(path), "no such file; check the path")]) from None
-    except UnicodeDecodeError:
-        raise InputFileError([Problem(str(path), "the file is not UTF-8 text; save it as CSV UTF-8")]) from None
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError, OSError) as exc:
-        raise InputFileError([Problem(str(path), f"cannot read the file ({str(exc).strip()}); save it as CSV or XLSX with one header row")]) from None
+    if suffix not in XLSX_SUFFIXES + CSV_SUFFIXES:
+        raise InputFileError([Problem(str(path), f"cannot read '{suffix}' files; save it as .csv or .xlsx")])
+    limits = Limits.from_environment()
+    size = checked_size(path, limits)
+    if suffix in XLSX_SUFFIXES:
+        frame = read_xlsx(path, size, limits, TEXT_COLUMNS)
+    else:
+        frame = read_csv(path, limits, TEXT_COLUMNS)
     frame.columns = [str(c).strip() for c in frame.columns]
     return frame
 
 
 def _line(path: Path, index: int) -> str:
     """Where a data row is: ``file:line`` for CSV (the header is line 1), ``file:row N`` for XLSX."""
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
+    if path.suffix.lower() in XLSX_SUFFIXES:
         return f"{path}:row {index + 2}"
     return f"{path}:{index + 2}"
 
 
 def _short(path: Path, index: int) -> str:
-    return f"{'row' if path.suffix.lower() in ('.xlsx', '.xlsm') else 'line'} {index + 2}"
+    return f"{'row' if path.suffix.lower() in XLSX_SUFFIXES else 'line'} {index + 2}"
 
 
 def check_wide(frame: pd.DataFrame, path: Path, registry: Registry) -> list[Problem]:
