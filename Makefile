@@ -22,8 +22,11 @@ AXE_JS := .cache/axe-core/node_modules/axe-core/axe.min.js
 test: $(VENV)/.installed $(VENV)/.apt-runtime $(VENV)/.apt-test $(AXE_JS)
 	$(PY) -m pytest
 
+# pip-audit asks PyPI about every locked version; --strict fails when one cannot be checked.
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/pip-audit --strict --disable-pip --require-hashes --progress-spinner off \
+		-r requirements.lock -r requirements-dev.lock
 
 bench: $(VENV)/.installed $(VENV)/.apt-runtime
 	for b in bench/bench_*.py; do $(PY) $$b || exit 1; done
@@ -33,10 +36,13 @@ serve: $(VENV)/.installed
 
 deps: $(VENV)/.installed $(VENV)/.apt-runtime
 
-$(VENV)/.installed: pyproject.toml
+# The locked versions with their hashes (requirements-dev.lock holds the runtime set of
+# requirements.lock plus the test tools), then the package itself without dependencies.
+$(VENV)/.installed: pyproject.toml requirements.lock requirements-dev.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet --require-hashes -r requirements-dev.lock
+	$(PY) -m pip install --quiet --no-deps -e .
 	touch $@
 
 $(VENV)/.apt-runtime: $(VENV)/.installed

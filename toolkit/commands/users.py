@@ -15,6 +15,13 @@ def users() -> None:
     """Manage staff accounts."""
 
 
+def _read_password(from_stdin: bool) -> str:
+    """The first line of standard input, or a password typed twice at a prompt."""
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+
+
 @users.command("add")
 @click.argument("email")
 @click.option("--role", type=click.Choice(["admin", "evaluator", "staff"]), required=True, help="admin sees every program.")
@@ -25,14 +32,43 @@ def add(email: str, role: str, programs: tuple[str, ...], password_stdin: bool, 
     """Add a staff user; the password is read from standard input or prompted for."""
     from toolkit.store.users import create_user
 
-    if password_stdin:
-        password = sys.stdin.readline().rstrip("\r\n")
-    else:
-        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    password = _read_password(password_stdin)
     with store_session(database) as session:
         user = create_user(session, email, password, role, list(programs))
     scope = "all programs" if role == "admin" else ", ".join(programs)
     click.echo(f"added {user.email} ({role}; {scope})")
+
+
+@users.command("passwd")
+@click.argument("email")
+@click.option("--password-stdin", is_flag=True, help="Read the new password from the first line of standard input.")
+@database_option
+def passwd(email: str, password_stdin: bool, database: str | None) -> None:
+    """Reset a staff user's password; they must choose their own at their next sign-in.
+
+    Every browser session of the user ends. The password is read from
+    standard input or prompted for, and must meet the password policy.
+    """
+    from toolkit.store.errors import StoreError
+    from toolkit.store.users import find_user
+    from toolkit.store.users import hash_password
+    from toolkit.store.users import normalize_email
+    from toolkit.store.users import require_good_password
+    from toolkit.store.users import set_password
+
+    password = _read_password(password_stdin)
+    try:
+        require_good_password(password, normalize_email(email), "new password")
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from None
+    new_hash = hash_password(password)  # slow: made before the write lock is taken
+    with store_session(database) as session:
+        user = find_user(session, email)
+        ended = set_password(session, user, password, by_staff_id=None, password_hash=new_hash)
+    click.echo(
+        f"password of {user.email} reset; they choose a new one at their next sign-in"
+        f" ({ended} browser session{'' if ended == 1 else 's'} ended)"
+    )
 
 
 @users.command("list")

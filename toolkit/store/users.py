@@ -1,38 +1,33 @@
-"""Staff accounts: argon2 password hashes, program scope and the sign-in rate limit."""
+"""Staff accounts: argon2 password hashes, program scope, and setting or changing a password."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+import secrets
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError
 from argon2.exceptions import VerificationError
-from sqlalchemy import delete
-from sqlalchemy import func
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from toolkit.store.audit import record
-from toolkit.store.engine import begin_write
 from toolkit.store.errors import DuplicateError
 from toolkit.store.errors import NotFoundError
 from toolkit.store.errors import StoreError
-from toolkit.store.models import LoginFailure
 from toolkit.store.models import Program
 from toolkit.store.models import ROLES
 from toolkit.store.models import StaffUser
 from toolkit.store.models import utcnow
-
-MIN_PASSWORD_LENGTH = 10
-MAX_FAILURES = 5
-FAILURE_WINDOW = timedelta(minutes=15)
+from toolkit.store.password_policy import password_problem
+from toolkit.store.websessions import end_sessions_of
 
 # argon2id with OWASP's recommended minimum (19 MiB, 2 passes, 1 lane): each check costs
 # about 35 ms of one core, where argon2-cffi's default (64 MiB, 3 passes, 4 lanes) takes
 # about 150 ms of CPU spread over every core, stalling page saves on a small server.
-# Hashes made with other parameters still verify.
+# Hashes made with other parameters still verify, and are redone at the next sign-in.
 HASH_PARAMETERS = {"time_cost": 2, "memory_cost": 19 * 1024, "parallelism": 1}
 _hasher = PasswordHasher(**HASH_PARAMETERS)
+_dummy_hashes: dict[tuple, str] = {}
 
 
 def normalize_email(email: str) -> str:
@@ -58,21 +53,63 @@ def check_password(user: StaffUser, password: str) -> bool:
     return verify_hash(user.password_hash, password)
 
 
+def needs_rehash(stored_hash: str) -> bool:
+    """True when ``stored_hash`` was made with other parameters than :data:`HASH_PARAMETERS`."""
+    try:
+        return _hasher.check_needs_rehash(stored_hash)
+    except InvalidHashError:
+        return True
+
+
+def dummy_hash() -> str:
+    """A hash of a random secret, made by the current hasher (one per set of parameters).
+
+    Checking a password against it costs what checking a real account's
+    costs, so unknown and inactive accounts answer in the same time.
+    """
+    h = _hasher
+    params = (h.time_cost, h.memory_cost, h.parallelism, h.hash_len, h.salt_len, h.type)
+    if params not in _dummy_hashes:
+        _dummy_hashes[params] = h.hash(secrets.token_urlsafe(24))
+    return _dummy_hashes[params]
+
+
+def require_good_password(password: str, email: str | None = None, field: str = "password") -> None:
+    """Raise :class:`StoreError` (naming ``field`` and the fix) when the policy refuses ``password``."""
+    problem = password_problem(password, email, field)
+    if problem is not None:
+        raise StoreError(problem, field=field)
+
+
 def create_user(
-    session: Session, email: str, password: str, role: str, program_slugs: list[str] = ()
+    session: Session,
+    email: str,
+    password: str,
+    role: str,
+    program_slugs: list[str] = (),
+    *,
+    change_required: bool = False,
+    by_staff_id: int | None = None,
 ) -> StaffUser:
-    """Add a staff user (not committed); raises :class:`StoreError` on bad input."""
+    """Add a staff user (not committed); raises :class:`StoreError` on bad input.
+
+    ``change_required`` asks them for a new password at their first sign-in
+    (someone else chose this one). ``by_staff_id`` is the admin who added
+    them (None: the command line); the audit log names them.
+    """
     email = normalize_email(email)
     if "@" not in email or len(email) > 254:
         raise StoreError(
-            f"email: '{email}' is not an email address; give one such as name@example.org"
+            f"email: '{email}' is not an email address; give one such as name@example.org",
+            field="email",
         )
     if role not in ROLES:
-        raise StoreError(f"role: '{role}' is not a role; use one of {', '.join(ROLES)}")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise StoreError(f"password: too short; use at least {MIN_PASSWORD_LENGTH} characters")
+        raise StoreError(f"role: '{role}' is not a role; use one of {', '.join(ROLES)}", field="role")
+    require_good_password(password, email)
     if session.scalar(select(StaffUser).where(StaffUser.email == email)) is not None:
-        raise DuplicateError(f"email: a user '{email}' already exists; choose another email")
+        raise DuplicateError(
+            f"email: a user '{email}' already exists; choose another email", field="email"
+        )
     programs = []
     for slug in program_slugs:
         program = session.scalar(select(Program).where(Program.slug == slug))
@@ -86,54 +123,67 @@ def create_user(
             f"program: a {role} user needs at least one program; name it with --program SLUG"
         )
     user = StaffUser(
-        email=email, password_hash=hash_password(password), role=role, programs=programs
+        email=email,
+        password_hash=hash_password(password),
+        role=role,
+        programs=programs,
+        password_changed_at=utcnow(),
+        password_change_required=change_required,
     )
     session.add(user)
     session.flush()
     record(
         session,
         "user_added",
-        staff_id=user.id,
-        email=email,
+        staff_id=by_staff_id,
+        user=email,
         role=role,
         programs=list(program_slugs),
     )
     return user
 
 
-def too_many_failures(session: Session, email: str, ip: str) -> bool:
-    """True when this email and address have failed to sign in too often recently."""
-    since = utcnow() - FAILURE_WINDOW
-    count = session.scalar(
-        select(func.count())
-        .select_from(LoginFailure)
-        .where(
-            LoginFailure.email == normalize_email(email),
-            LoginFailure.ip == ip,
-            LoginFailure.at >= since,
-        )
-    )
-    return count >= MAX_FAILURES
-
-
-def authenticate(session: Session, email: str, password: str, ip: str) -> StaffUser | None:
-    """The active user with these credentials, or None (the failure is recorded).
-
-    Commits the failure record so that it counts even when the caller rolls back.
-    """
+def find_user(session: Session, email: str) -> StaffUser:
+    """The user with this email; raises :class:`NotFoundError` naming the fix."""
     email = normalize_email(email)
     user = session.scalar(select(StaffUser).where(StaffUser.email == email))
     if user is None:
-        hash_password(password)  # same work as a real check, so timing does not reveal accounts
-    ok = user is not None and user.active and check_password(user, password)
-    # the slow hash is checked outside any write transaction; then write briefly
-    session.rollback()
-    begin_write(session)
-    if ok:
-        session.execute(delete(LoginFailure).where(LoginFailure.email == email, LoginFailure.ip == ip))
-        record(session, "signed_in", staff_id=user.id)
-        session.commit()
-        return user
-    session.add(LoginFailure(email=email, ip=ip))
-    session.commit()
-    return None
+        raise NotFoundError(
+            f"email: no user '{email}'; check the spelling, or list users with `outcomes users list`",
+            field="email",
+        )
+    return user
+
+
+def set_password(
+    session: Session,
+    user: StaffUser,
+    new_password: str,
+    *,
+    by_staff_id: int | None,
+    keep_session: str | None = None,
+    password_hash: str | None = None,
+) -> int:
+    """Give ``user`` a new password (not committed); returns how many browser sessions ended.
+
+    The policy applies. When someone else sets it (``by_staff_id`` is not the
+    user, or None for the command line), the user must change it at their
+    next sign-in. Every browser session of the user ends except
+    ``keep_session``; the change is audited. ``password_hash`` may carry the
+    new password's hash, made beforehand outside any write transaction.
+    """
+    require_good_password(new_password, user.email, "new password")
+    own = by_staff_id is not None and by_staff_id == user.id
+    user.password_hash = password_hash or hash_password(new_password)
+    user.password_changed_at = utcnow()
+    user.password_change_required = not own
+    ended = end_sessions_of(session, user.id, keep=keep_session)
+    record(
+        session,
+        "password_changed" if own else "password_reset",
+        staff_id=by_staff_id,
+        user=user.email,
+        sessions_ended=ended,
+        change_required=user.password_change_required,
+    )
+    return ended

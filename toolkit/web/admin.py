@@ -54,9 +54,12 @@ def users():
     if form.is_submitted():
         if form.validate():
             try:
-                create_user(db, form.email.data, form.password.data, form.role.data, form.programs.data)
+                create_user(
+                    db, form.email.data, form.password.data, form.role.data, form.programs.data,
+                    change_required=True, by_staff_id=current_user.id,
+                )
                 db.commit()
-                flash(f"User {form.email.data} added.", "ok")
+                flash(f"User {form.email.data} added. They choose their own password at first sign-in.", "ok")
                 return see_other(url_for("admin.users"))
             except StoreError as exc:
                 db.rollback()
@@ -68,7 +71,7 @@ def users():
     return render_template("staff/users.html", form=form, users=rows)
 
 
-@bp.route("/users/<int:user_id>/active", methods=["POST"])
+@bp.route("/users/<id:user_id>/active", methods=["POST"])
 @roles_required("admin")
 def toggle_active(user_id: int):
     db = get_db()

@@ -17,13 +17,15 @@ from wtforms.validators import Optional
 from wtforms.validators import Regexp
 
 from toolkit.store.models import ROLES
+from toolkit.store.password_policy import MAX_LENGTH
+from toolkit.store.password_policy import MIN_LENGTH
 
 LANG_CHOICES = [SelectChoice("en", "English"), SelectChoice("es", "Español")]
 
 
 class LoginForm(FlaskForm):
     email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
-    password = PasswordField("Password", validators=[DataRequired(), Length(max=200)])
+    password = PasswordField("Password", validators=[DataRequired(), Length(max=MAX_LENGTH)])
 
 
 class ParticipantForm(FlaskForm):
@@ -54,7 +56,27 @@ class UserForm(FlaskForm):
     email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
     role = SelectField("Role", choices=[SelectChoice(r, r) for r in ROLES], default="staff")
     programs = SelectMultipleField("Programs", choices=[])
-    password = PasswordField("Password (at least 10 characters)", validators=[DataRequired(), Length(min=10, max=200)])
+    password = PasswordField(
+        f"Password ({MIN_LENGTH} to {MAX_LENGTH} characters; they choose their own at first sign-in)",
+        validators=[InputRequired()],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+class PasswordChangeForm(FlaskForm):
+    """A staff member's new password: the current one, then the new one twice (the policy applies)."""
+
+    current_password = PasswordField(
+        "Current password", validators=[InputRequired(), Length(max=MAX_LENGTH)], render_kw={"autocomplete": "current-password"}
+    )
+    new_password = PasswordField(
+        f"New password ({MIN_LENGTH} to {MAX_LENGTH} characters)",
+        validators=[InputRequired()],
+        render_kw={"autocomplete": "new-password"},
+    )
+    new_password_again = PasswordField(
+        "The new password again", validators=[InputRequired()], render_kw={"autocomplete": "new-password"}
+    )
 
 
 class PinForm(FlaskForm):

@@ -10,11 +10,12 @@ from toolkit.store.models.capture import ItemResponse
 from toolkit.store.models.capture import KioskSession
 from toolkit.store.models.capture import PageDraft
 from toolkit.store.models.capture import PageSave
+from toolkit.store.models.limits import LIMIT_SCOPES
+from toolkit.store.models.limits import SignInLimit
 from toolkit.store.models.outbox import CHANNELS
 from toolkit.store.models.outbox import Notification
 from toolkit.store.models.outbox import NOTIFICATION_KINDS
 from toolkit.store.models.outbox import SenderLease
-from toolkit.store.models.people import LoginFailure
 from toolkit.store.models.people import Participant
 from toolkit.store.models.people import ROLES
 from toolkit.store.models.people import staff_programs
@@ -28,6 +29,7 @@ from toolkit.store.models.sessions import WebSession
 
 __all__ = [
     "CHANNELS",
+    "LIMIT_SCOPES",
     "NOTIFICATION_KINDS",
     "PAGE_MODES",
     "ROLES",
@@ -39,13 +41,13 @@ __all__ = [
     "BatteryEntry",
     "ItemResponse",
     "KioskSession",
-    "LoginFailure",
     "Notification",
     "PageDraft",
     "PageSave",
     "Participant",
     "Program",
     "SenderLease",
+    "SignInLimit",
     "Site",
     "StaffUser",
     "Wave",

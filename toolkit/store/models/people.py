@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import CheckConstraint
-from sqlalchemy import false
 from sqlalchemy import Column
+from sqlalchemy import false
 from sqlalchemy import ForeignKey
 from sqlalchemy import String
 from sqlalchemy import Table
@@ -85,14 +85,3 @@ class StaffUser(Base):
         return self.active and (
             self.role == "admin" or any(p.id == program.id for p in self.programs)
         )
-
-
-class LoginFailure(Base):
-    """A failed sign-in, kept to rate-limit guessing by email and address."""
-
-    __tablename__ = "login_failures"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    email: Mapped[str] = mapped_column(String(254), index=True)
-    ip: Mapped[str] = mapped_column(String(64))
-    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
