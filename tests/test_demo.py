@@ -88,6 +88,11 @@ def test_outcomes_demo_writes_database_and_report(tmp_path):
     assert report.exit_code == 0, report.output
     from pypdf import PdfReader
 
-    text = "".join(p.extract_text() for p in PdfReader(tmp_path / "again.pdf").pages)
-    assert "Riverside Peer Support Network" in text and "Safety alerts" in text
-    assert ("Alerts raised" in text) == (alerts > 0)
+    words = "".join(p.extract_text() for p in PdfReader(tmp_path / "again.pdf").pages)
+    assert "Riverside Peer Support Network" in words and "Safety alerts" in words
+    assert ("Alerts raised" in words) == (alerts > 0)
+    engine = create_engine(f"sqlite:///{out / 'demo.sqlite'}")
+    with engine.connect() as conn:
+        events = conn.execute(text("SELECT detail FROM audit_events WHERE kind = 'report_generated'")).all()
+    engine.dispose()
+    assert len(events) == 1 and '"reports": 1' in events[0][0] and "command line" in events[0][0]

@@ -175,3 +175,13 @@ def test_removing_a_wave_with_answers_is_refused(url):
     )
     kept = run("programs", "edit", "east", "--waves", "baseline,3month:+90,exit", "--database", url)
     assert kept.exit_code == 0 and [w.name for w in stored(url).waves] == ["baseline", "3month", "exit"]
+
+
+@pytest.mark.parametrize("command", ["add", "edit"])
+def test_a_wave_name_longer_than_its_column_is_a_clear_error(url, command):
+    slug = "south" if command == "add" else "east"
+    extra = ("--name", "South", "--battery", "phq9") if command == "add" else ()
+    result = run("programs", command, slug, *extra, "--waves", "baseline," + "w" * 41, "--database", url)
+    assert result.exit_code == 1, result.output  # a one-line error, no traceback
+    assert result.output.startswith("Error: waves: ") and "a wave name has at most 40 characters; shorten it" in result.output
+    assert [w.name for w in stored(url).waves] == ["baseline", "exit"]

@@ -137,7 +137,7 @@ def test_back_shows_saved_answers_and_a_change_is_audited(client, web, db):
     assert count(db, ItemResponse) == 9
     assert db.scalar(select(ItemResponse.value).where(ItemResponse.item_id == "phq9_1")) == 2.0
     event = db.scalar(select(AuditEvent).where(AuditEvent.kind == "response_changed"))
-    assert (event.detail["old"], event.detail["new"]) == (1.0, 2.0)
+    assert event.detail["item"] == "phq9_1" and not {"old", "new"} & set(event.detail)  # never the answers
 
 
 def test_back_button_saves_a_complete_page(client, web, db):

@@ -104,8 +104,8 @@ def test_pages_arrive_after_the_server_paused_the_idle_session(client, tablet, d
 
 def test_wrong_key_or_session_is_refused_and_changes_nothing(client, tablet, db):
     item = page_item("offline-page-0-key", 0, phq9([0] * 9))
-    assert sync(client, tablet, [item], key="0" * 40).status_code == 403
-    assert client.post("/kiosk/sync", json={"ref": "nope", "key": tablet["key"], "items": [item]}).status_code == 403
+    assert sync(client, tablet, [item], key="0" * 40).status_code == 404
+    assert client.post("/kiosk/sync", json={"ref": "nope", "key": tablet["key"], "items": [item]}).status_code == 404
     assert client.post("/kiosk/sync", data="not json").status_code == 400
     assert count(db, PageSave) == 0
 

@@ -77,6 +77,8 @@ def report(programs, input_file, pre, post, out, keep_html, program_name, period
         if not jobs_list:
             raise click.ClickException("no reports to write: the data name no sites; drop --by site")
         written = _run(jobs_list, jobs) if batch else [_run_one(jobs_list[0])]
+        if programs:
+            _record_reports(database, jobs_list)
     for path in written:
         click.echo(str(path))
 
@@ -131,6 +133,23 @@ def _database_jobs(programs, database, pre, post, program_name, common, keep_htm
         session.close()
         engine.dispose()
     return jobs, sites
+
+
+def _record_reports(database, jobs_list) -> None:
+    """Audit: which program's data went into how many reports, and who ran the command."""
+    import getpass
+
+    from toolkit.commands._database import store_session
+    from toolkit.store.audit import record
+    from toolkit.store.programs import get_program
+
+    with store_session(database) as session:
+        for slug in dict.fromkeys(job.program for job in jobs_list):
+            sites = sorted({site for job in jobs_list if job.program == slug for site in job.sites})
+            record(
+                session, "report_generated", program_id=get_program(session, slug).id,
+                reports=sum(job.program == slug for job in jobs_list), sites=sites, by=f"command line ({getpass.getuser()})",
+            )
 
 
 def _run_one(job):

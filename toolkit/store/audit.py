@@ -1,4 +1,9 @@
-"""Audit events: one row per thing that happened, with who and what changed."""
+"""Audit events: one row per thing that happened, who did it, and when.
+
+The log answers "who saw or changed what" for administrators. It never holds
+item answers, participant codes or free text that could (an acknowledgement's
+note is on the alert itself): ``detail`` names things by their ids.
+"""
 
 from __future__ import annotations
 

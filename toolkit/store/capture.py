@@ -20,6 +20,7 @@ from toolkit.store.answers import page_instrument
 from toolkit.store.answers import validate_answers
 from toolkit.store.audit import record
 from toolkit.store.drafts import discard_draft
+from toolkit.store.engine import begin_write
 from toolkit.store.errors import SessionClosedError
 from toolkit.store.errors import TamperedInputError
 from toolkit.store.kiosk import close_session
@@ -123,11 +124,7 @@ def _store_answers(
                 kiosk_session_id=ks.id,
                 item=item_id,
                 administration=adm.id,
-                old=None if row.declined else row.value,
-                old_declined=row.declined,
-                new=new_value,
-                new_declined=declined,
-            )
+            )  # which answer changed, and when; never the answers themselves
             row.value, row.declined, row.changed_at = new_value, declined, when.answered_at
     return changed
 
@@ -149,13 +146,35 @@ def save_page(
     the page's draft is deleted. ``when`` carries the device and server
     times (now, by default). Raises :class:`TamperedInputError` or
     :class:`MissingAnswersError` before writing anything.
+
+    Two saves of one page at the same moment with different keys (two taps
+    from two renderings of the page) can collide on the answers' unique
+    constraints; the one that loses is rolled back and saved again on top of
+    the answers the other stored, so both are answered normally.
     """
+    when = when or PageTimes.now()
+    try:
+        return _save_once(session, registry, ks, page_index, answers, submission_key, when)
+    except IntegrityError:
+        session.rollback()
+        begin_write(session)  # read again, then write: one write transaction (SQLite)
+        return _save_once(session, registry, ks, page_index, answers, submission_key, when)
+
+
+def _save_once(
+    session: Session,
+    registry: Registry,
+    ks: KioskSession,
+    page_index: int,
+    answers: Mapping[str, float | None],
+    submission_key: str,
+    when: PageTimes,
+) -> SaveResult:
     if not submission_key or len(submission_key) > 64:
         raise TamperedInputError("submission key: missing or too long; reload the page")
     prior = session.scalar(select(PageSave).where(PageSave.submission_key == submission_key))
     if prior is not None:
         return _replayed(ks, prior)
-    when = when or PageTimes.now()
     if not accepts_pages(ks, when.offline):
         raise SessionClosedError(f"session {ks.ref} is {ks.status}; ask staff to resume it")
     validate_answers(registry, ks, page_index, answers)

@@ -72,6 +72,20 @@ def _sqlite_begin(conn) -> None:
         conn.exec_driver_sql("BEGIN")
 
 
+def _private_sqlite_file(path: Path) -> None:
+    """Create a new database file readable by its owner only (0600), in a folder made 0700.
+
+    SQLite creates its WAL and shared-memory files with the database file's
+    permissions, so they are private too. Existing files and folders are left
+    as they are.
+    """
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass
+
+
 def make_engine(url: str, busy_timeout_ms: int = SQLITE_BUSY_TIMEOUT_MS, **kwargs) -> Engine:
     """An engine for ``url``; SQLite gets WAL, busy timeout and foreign keys on every connection.
 
@@ -83,7 +97,7 @@ def make_engine(url: str, busy_timeout_ms: int = SQLITE_BUSY_TIMEOUT_MS, **kwarg
     if is_sqlite:
         db = parsed.database
         if db and db != ":memory:" and not db.startswith("file:"):
-            Path(db).expanduser().resolve().parent.mkdir(parents=True, exist_ok=True)
+            _private_sqlite_file(Path(db).expanduser().resolve())
         kwargs.setdefault("connect_args", {}).setdefault("timeout", busy_timeout_ms / 1000)
         # the driver's own transaction handling is turned off so BEGIN IMMEDIATE is ours
         kwargs["connect_args"].setdefault("isolation_level", None)

@@ -270,5 +270,5 @@ def add_participant(
     )
     session.add(participant)
     session.flush()
-    record(session, "participant_added", staff_id=staff_id, program_id=program.id, code=code)
+    record(session, "participant_added", staff_id=staff_id, program_id=program.id, participant=participant.id)
     return participant

@@ -16,12 +16,14 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext
 from flask_wtf.csrf import CSRFError
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from toolkit.store.engine import database_url
 from toolkit.store.engine import default_instance_path
 from toolkit.web.db import init_db
 from toolkit.web.i18n import init_babel
 from toolkit.web.kiosk_fetch import init_fetch_submits
+from toolkit.web.proxies import trusted_proxy_hops
 from toolkit.web.security import init_headers
 from toolkit.web.security import load_secret_key
 from toolkit.web.sessions import init_sessions
@@ -62,6 +64,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.setdefault("DATABASE_URL", database_url(app.instance_path))
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = load_secret_key(app.instance_path)
+    hops = trusted_proxy_hops(app.config.get("TRUSTED_PROXIES"))
+    if hops:  # the client's address and scheme as the trusted proxies saw them
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
     init_db(app)
     init_sessions(app)
@@ -71,16 +76,20 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
 
     from toolkit.web import admin
+    from toolkit.web import audit_log
     from toolkit.web import auth
     from toolkit.web import kiosk
+    from toolkit.web import password
     from toolkit.web import staff
     from toolkit.web import staff_pin
 
     auth.init_login(app)
     app.register_blueprint(auth.bp)
+    password.init_password_change(app)
     app.register_blueprint(staff.bp)
     app.register_blueprint(staff_pin.bp)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(audit_log.bp)
     app.register_blueprint(kiosk.bp)
     # a tablet sends pages kept offline with its session's sync key, not a cookie or form token
     csrf.exempt("toolkit.web.kiosk.sync.sync")

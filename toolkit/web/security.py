@@ -13,6 +13,7 @@ from flask import request
 from flask_login import current_user
 from flask_login import login_required
 from sqlalchemy import select
+from werkzeug.routing import IntegerConverter
 
 from toolkit.store.models import Program
 from toolkit.web.db import get_db
@@ -34,7 +35,7 @@ def load_secret_key(instance_path: str) -> str:
     if env:
         return env
     path = Path(instance_path) / "secret_key"
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     if not path.exists():
         tmp = path.with_name(f".secret_key.{os.getpid()}.{secrets.token_hex(4)}")
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -53,7 +54,12 @@ def load_secret_key(instance_path: str) -> str:
 
 
 def init_headers(app: Flask) -> None:
-    """No caching of any page (answers must not survive in the browser), plus hardening headers."""
+    """No caching of any page (answers must not survive in the browser), plus hardening headers.
+
+    Also registers the ``<id:...>`` URL converter and the NUL-character guard.
+    """
+    app.url_map.converters["id"] = IdConverter
+    app.before_request(refuse_nul_characters)
 
     @app.after_request
     def _headers(response):
@@ -64,18 +70,38 @@ def init_headers(app: Flask) -> None:
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["X-Frame-Options"] = "DENY"
         response.headers["Referrer-Policy"] = "no-referrer"
+        if request.is_secure:  # over HTTPS (or behind a trusted proxy that says so): HTTPS only from now on
+            response.headers["Strict-Transport-Security"] = "max-age=31536000"
         return response
 
 
+MAX_ID = 2**31 - 1
+"""The largest id in a URL: the largest value of an integer column on PostgreSQL."""
+
+WRITERS = ("admin", "staff")
+"""Roles that enrol participants, hand tablets over and acknowledge alerts; evaluators only read."""
+
+
+class IdConverter(IntegerConverter):
+    """``<id:name>``: a non-negative integer that fits a database integer (else: not found)."""
+
+    def __init__(self, url_map, **kwargs) -> None:
+        super().__init__(url_map, min=0, max=MAX_ID)
+
+
 def roles_required(*roles: str):
-    """A view decorator: signed in, and (when roles are given) one of ``roles``; else 403."""
+    """A view decorator: signed in, and (when roles are given) one of ``roles``; else not found.
+
+    Out of scope is "not found" (404), never "forbidden": the answer does not
+    tell whether the thing exists.
+    """
 
     def decorate(view):
         @wraps(view)
         @login_required
         def wrapped(*args, **kwargs):
             if roles and current_user.role not in roles:
-                abort(403)
+                abort(404)
             return view(*args, **kwargs)
 
         return wrapped
@@ -83,14 +109,27 @@ def roles_required(*roles: str):
     return decorate
 
 
-def program_or_403(slug: str) -> Program:
-    """The program with this slug if the signed-in user may see it: 404 if none, 403 if out of scope."""
-    program = get_db().scalar(select(Program).where(Program.slug == slug))
-    if program is None:
+def program_or_404(slug: str) -> Program:
+    """The program with this slug if the signed-in user may see it; 404 when none, or out of scope."""
+    program = get_db().scalar(select(Program).where(Program.slug == slug[:40]))
+    if program is None or not current_user.can_see(program):
         abort(404)
-    if not current_user.can_see(program):
-        abort(403)
     return program
+
+
+def refuse_nul_characters() -> None:
+    """400 for a request with a NUL character in its path, a form field, the query or a JSON body.
+
+    No text of ours holds one, and PostgreSQL refuses to store it; refusing it
+    here gives one clear answer instead of an error deep inside.
+    """
+    if request.method in ("POST", "PUT", "PATCH"):
+        body = request.get_data(cache=True)
+        if b"\x00" in body or b"\\u0000" in body or b"%00" in body:
+            abort(400, "A form field holds a NUL character, which no text may hold. Remove it and send again.")
+    query = request.query_string.decode("latin-1")
+    if "\x00" in request.path or "\x00" in query or "%00" in query:
+        abort(400, "The address holds a NUL character. Remove it and try again.")
 
 
 def visible_program_ids() -> list[int] | None:

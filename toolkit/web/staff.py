@@ -33,9 +33,10 @@ from toolkit.web.prg import add_error
 from toolkit.web.prg import restore_form
 from toolkit.web.prg import see_other
 from toolkit.web.prg import stash_form
-from toolkit.web.security import program_or_403
+from toolkit.web.security import program_or_404
 from toolkit.web.security import roles_required
 from toolkit.web.security import visible_program_ids
+from toolkit.web.security import WRITERS
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
@@ -73,10 +74,12 @@ def _start_form(program: Program) -> StartSessionForm:
 @bp.route("/p/<slug>/", methods=["GET", "POST"])
 @roles_required()
 def program(slug: str):
-    prog = program_or_403(slug)
+    prog = program_or_404(slug)
     db = get_db()
     form = ParticipantForm(prefix="add")
     if form.is_submitted():
+        if current_user.role not in WRITERS:
+            abort(404)  # evaluators read; they do not enrol
         if form.validate():
             try:
                 add_participant(db, prog, form.code.data, site=form.site.data, group=form.group.data, staff_id=current_user.id)
@@ -93,6 +96,7 @@ def program(slug: str):
     done = waves_done(db, prog)
     return render_template(
         "staff/program.html",
+        can_write=current_user.role in WRITERS,
         program=prog,
         counts=dashboard_counts(db, prog),
         participants=[(p, next_wave(prog, done.get(p.id, []))) for p in participants],
@@ -104,10 +108,10 @@ def program(slug: str):
 
 
 @bp.route("/p/<slug>/sessions", methods=["POST"])
-@roles_required()
+@roles_required(*WRITERS)
 def start(slug: str):
     """Start a survey for the participant and wave chosen on the program page, and hand over."""
-    prog = program_or_403(slug)
+    prog = program_or_404(slug)
     db = get_db()
     form = _start_form(prog)
     if not form.validate_on_submit():
@@ -119,11 +123,11 @@ def start(slug: str):
     return _start(prog, participant, prog.wave(form.wave.data), form.language.data)
 
 
-@bp.route("/p/<slug>/participants/<int:pid>/start", methods=["POST"])
-@roles_required()
+@bp.route("/p/<slug>/participants/<id:pid>/start", methods=["POST"])
+@roles_required(*WRITERS)
 def start_next(slug: str, pid: int):
     """The Start button of a participant's row: their next wave, in their last language."""
-    prog = program_or_403(slug)
+    prog = program_or_404(slug)
     participant = get_db().get(Participant, pid)
     if participant is None or participant.program_id != prog.id:
         abort(404)
@@ -143,9 +147,9 @@ def _start(prog: Program, participant: Participant, wave, language: str):
 
 
 @bp.route("/p/<slug>/sessions/<ref>/resume", methods=["POST"])
-@roles_required()
+@roles_required(*WRITERS)
 def resume(slug: str, ref: str):
-    prog = program_or_403(slug)
+    prog = program_or_404(slug)
     db = get_db()
     ks = db.scalar(select(KioskSession).where(KioskSession.ref == ref))
     if ks is None or ks.participant.program_id != prog.id:

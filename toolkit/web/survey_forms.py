@@ -47,6 +47,20 @@ class Question:
     high: int = 0
 
 
+class CountField(IntegerField):
+    """A whole number typed with ASCII digits only: ``٣``, ``５``, ``1_0`` and `` 7 `` are not answers.
+
+    Python's ``int()`` accepts all of those; a count must be what the tablet's
+    keyboard types, so anything else is an entry to correct, never a value.
+    """
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        if valuelist and valuelist[0] != "" and not (valuelist[0].isascii() and valuelist[0].isdigit() and len(valuelist[0]) <= 9):
+            self.data = None
+            raise ValueError(self.gettext("Not a valid integer value."))
+        super().process_formdata(valuelist)
+
+
 class PageForm(FlaskForm):
     submission_key = HiddenField()
     ref = HiddenField()
@@ -91,7 +105,7 @@ def _build(
             fields[item_id] = RadioField(text, choices=choices, validators=[_required()])
             questions.append(Question(item_id, text, "choice", declinable))
         elif isinstance(scale, CountScale):
-            fields[item_id] = IntegerField(
+            fields[item_id] = CountField(
                 text,
                 validators=[Optional(), NumberRange(scale.min, scale.max, message=_("Enter a whole number from %(low)s to %(high)s.", low=scale.min, high=scale.max))],
             )

@@ -38,7 +38,7 @@ def _held(ref: str, lang: str):
     return ks
 
 
-@bp.route("/offline/<ref>/<lang>/page/<int:n>")
+@bp.route("/offline/<ref>/<lang>/page/<id:n>")
 def offline_page(ref: str, lang: str, n: int):
     """The offline copy of page ``n``: the questions, no answers."""
     ks = _held(ref, lang)

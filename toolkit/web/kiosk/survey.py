@@ -67,7 +67,7 @@ def _page(ks: KioskSession, n: int):
     return page_parts(ks, n, ks.language)
 
 
-@bp.route("/page/<int:n>", methods=["GET"])
+@bp.route("/page/<id:n>", methods=["GET"])
 def page(n: int):
     ks = active_session()
     if ks is None:
@@ -91,7 +91,7 @@ def page(n: int):
     return render_page(ks, n, ks.language, data, missing)
 
 
-@bp.route("/page/<int:n>", methods=["POST"])
+@bp.route("/page/<id:n>", methods=["POST"])
 def submit(n: int):
     db = get_db()
     held_token = bool(session.get("kiosk"))
@@ -175,7 +175,7 @@ def _after_end(key: str, held_token: bool):
     return redirect(url_for("kiosk.lock"), code=303)
 
 
-@bp.route("/page/<int:n>/draft", methods=["POST"])
+@bp.route("/page/<id:n>/draft", methods=["POST"])
 def draft(n: int):
     """Keep the answers ticked so far on page ``n`` (sent by the page's script on every change)."""
     ks = active_session()

@@ -100,7 +100,7 @@ def _sync():
     ks = db.scalar(select(KioskSession).where(KioskSession.ref == data["ref"][:32]))
     key = data.get("key")
     if ks is None or not isinstance(key, str) or not hmac.compare_digest(key, sync_key(ks.ref)):
-        return jsonify({"error": "unknown session or wrong key"}), 403
+        return jsonify({"error": "unknown session or wrong key"}), 404
     db.rollback()  # end the read; each item below is its own write transaction (SQLite: BEGIN IMMEDIATE)
     done: list[str] = []
     failed: list[dict] = []

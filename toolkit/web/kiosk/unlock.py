@@ -39,6 +39,7 @@ from toolkit.web.handover import resume_survey
 from toolkit.web.handover import start_survey
 from toolkit.web.kiosk import bp
 from toolkit.web.kiosk.state import finish
+from toolkit.web.security import WRITERS
 from toolkit.web.tablet import tablet_binding
 from toolkit.web.timefmt import local_time
 
@@ -53,7 +54,9 @@ def _bound_user() -> StaffUser | None:
     if binding is None:
         return None
     user = get_db().get(StaffUser, binding.staff_id)
-    return user if user is not None and user.active and user.pin_hash else None
+    if user is None or not user.active or not user.pin_hash or user.role not in WRITERS:
+        return None  # evaluators read; they do not hand tablets over
+    return user
 
 
 def mask_email(email: str) -> str:
@@ -122,7 +125,7 @@ def next_participant():
         return redirect(url_for("kiosk.lock"))
     programs = _programs(user)
     if not programs:
-        abort(403, "You are not part of any program; ask an administrator.")
+        abort(404)
     chosen = next((p for p in programs if p.slug == request.args.get("program")), None)
     binding = tablet_binding()
     if chosen is None and binding is not None:
@@ -147,7 +150,7 @@ def next_participant():
 def _use_grant() -> StaffUser:
     user = _granted_user()
     if user is None:
-        abort(403, "The PIN unlock has expired. Unlock the tablet again.")
+        abort(404)
     session.pop(GRANT_KEY, None)
     return user
 
@@ -155,7 +158,7 @@ def _use_grant() -> StaffUser:
 def _program_for(user: StaffUser, program_id: int) -> Program:
     program = next((p for p in _programs(user) if p.id == program_id), None)
     if program is None:
-        abort(403)
+        abort(404)
     return program
 
 
