@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 from serve_process import OUTCOMES
 from serve_process import ServeProcess
 
@@ -63,8 +64,12 @@ def wait_until(page, expression: str, arg=None, timeout_s: float = 30.0, what: s
     """
     deadline = time.time() + timeout_s
     while time.time() < deadline:
-        if page.evaluate(expression, arg):
-            return
+        try:
+            if page.evaluate(expression, arg):
+                return
+        except PlaywrightError as exc:  # the page moved on while being asked: ask the next one
+            if "context was destroyed" not in str(exc) and "navigat" not in str(exc):
+                raise
         page.wait_for_timeout(150)
     pytest.fail(f"timed out after {timeout_s} s waiting for {what or expression}")
 

@@ -17,11 +17,18 @@ from browsing import hand_over
 from browsing import new_tablet
 from browsing import shot
 from browsing import wait_until
+from playwright.sync_api import Error as PlaywrightError
 
 GAD7 = {f"gad7_{i}": "1" for i in range(1, 8)}
 PHQ9_ALERT = {f"phq9_{i}": "0" for i in range(1, 9)} | {"phq9_9": "2"}
 
 QUEUE_LENGTH = "KioskStore.count('queue')"
+
+
+def queue_length(page) -> int:
+    """Pages waiting on the tablet, read once the page's scripts are there (a page may be loading)."""
+    page.wait_for_function("() => !!window.KioskStore")
+    return page.evaluate(QUEUE_LENGTH)
 
 
 def go_offline(context) -> None:
@@ -37,9 +44,14 @@ def go_online(context) -> None:
 
 
 def wait_sent(page, timeout_s: float = 30.0) -> None:
-    """Nudge the tablet to send and wait until its queue is empty."""
-    page.evaluate("KioskSync.flush().catch(() => null)")
-    wait_until(page, f"() => {QUEUE_LENGTH}.then(n => n === 0)", timeout_s=timeout_s, what="the queue to be sent")
+    """Nudge the tablet to send and wait until its queue is empty (the page may move on meanwhile)."""
+    page.wait_for_function("() => !!window.KioskSync")
+    try:
+        page.evaluate("KioskSync.flush().catch(() => null)")
+    except PlaywrightError as exc:  # the page went on to another while sending: that one sends too
+        if "context was destroyed" not in str(exc) and "navigat" not in str(exc):
+            raise
+    wait_until(page, f"() => window.KioskStore && {QUEUE_LENGTH}.then(n => n === 0)", timeout_s=timeout_s, what="the queue to be sent")
 
 
 def saved_pages(server, ref: str) -> list[tuple]:
@@ -73,7 +85,7 @@ def test_answering_offline_with_a_risk_answer(server, browser, axe_source):
         field.fill("0")
     page.click("button[value=next]")
     page.wait_for_selector("text=Thank you. You are finished.")
-    assert page.evaluate(QUEUE_LENGTH) == 3  # PHQ-9, the choice, service use
+    assert queue_length(page) == 3  # PHQ-9, the choice, service use
     # nothing is sent while offline
     assert saved_pages(server, ref) == [(0, False)]
     go_online(context)
@@ -104,7 +116,7 @@ def test_a_tab_closed_while_offline_sends_when_the_kiosk_reopens(server, browser
     answer_all(page, GAD7)
     page.click("button[value=next]")
     page.wait_for_selector("input[name=phq9_1]")
-    assert page.evaluate(QUEUE_LENGTH) == 1
+    assert queue_length(page) == 1
     page.close()
     go_online(context)
     reopened = context.new_page()
@@ -126,7 +138,7 @@ def test_server_killed_while_a_tablet_sends(server, browser):
     answer_all(page, {f"phq9_{i}": "0" for i in range(1, 10)})
     page.click("button[value=next]")
     page.wait_for_selector("input[type=number]")
-    assert page.evaluate(QUEUE_LENGTH) == 2
+    assert queue_length(page) == 2
     # the first send reaches the server and is saved, then the server dies before the tablet hears back
     state = {"calls": 0}
 
@@ -146,7 +158,7 @@ def test_server_killed_while_a_tablet_sends(server, browser):
     while state["calls"] < 1 and time.time() < deadline:
         page.wait_for_timeout(100)
     assert state["calls"] == 1
-    assert page.evaluate(QUEUE_LENGTH) == 2  # unacknowledged: still on the tablet
+    assert queue_length(page) == 2  # unacknowledged: still on the tablet
     assert saved_pages(server, ref) == [(0, True), (1, True)]  # yet saved before the crash
     server.start()
     wait_sent(page, timeout_s=45)  # the tablet retries by itself
@@ -243,11 +255,11 @@ def test_without_a_copy_of_the_next_page_the_tablet_keeps_the_answers_and_stays(
     assert "answers are saved on this tablet" in page.inner_text("#offline-note")
     assert page.locator("fieldset#q-gad7_1").count() == 1  # still on the page, answers on screen
     assert page.locator("input[type=radio]:checked").count() == 7
-    assert page.evaluate(QUEUE_LENGTH) == 1
+    assert queue_length(page) == 1
     go_online(context)
     page.wait_for_selector("input[name=phq9_1]")  # back online: sent, then on to the next page
     assert saved_pages(server, ref) == [(0, True)]
-    assert page.evaluate(QUEUE_LENGTH) == 0
+    assert queue_length(page) == 0
     context.close()
 
 
