@@ -16,10 +16,15 @@ BILLION_LAUGHS = 'lol0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "l
 )
 
 
-def problems(text: str) -> list[str]:
-    """The problems of ``text``, failing when finding them takes over a second or 5 MB.
+HANG_S = 5.0
 
-    Time is measured on a plain run and memory on a traced one (tracing slows Python down).
+
+def problems(text: str) -> list[str]:
+    """The problems of ``text``, failing when finding them takes 5 MB, or hangs.
+
+    Memory is measured on a traced run. The time bound only guards against a
+    hang (these files are refused in milliseconds; unguarded, the billion
+    laughs ran for minutes), so a busy machine cannot make it fail.
     """
     start = time.perf_counter()
     with pytest.raises(InstrumentError) as info:
@@ -32,7 +37,7 @@ def problems(text: str) -> list[str]:
         peak = tracemalloc.get_traced_memory()[1] / 2**20
     finally:
         tracemalloc.stop()
-    assert elapsed < 1.0, f"took {elapsed:.2f} s"
+    assert elapsed < HANG_S, f"took {elapsed:.2f} s"
     assert peak < 5, f"allocated {peak:.1f} MB"
     return [str(p) for p in info.value.problems]
 
