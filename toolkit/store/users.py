@@ -136,6 +136,7 @@ def create_user(
         session,
         "user_added",
         staff_id=by_staff_id,
+        **({} if by_staff_id is not None else {"by": "command line"}),
         user=email,
         role=role,
         programs=list(program_slugs),
