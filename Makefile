@@ -12,7 +12,7 @@ APT_RUNTIME := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu
 # For the browser tests: Debian's Chromium (npm, for axe-core, only if absent).
 APT_TEST    := chromium
 
-.PHONY: demo test lint bench serve clean deps test-deps translations docs-screenshots
+.PHONY: demo test test-fast lint bench serve clean deps test-deps translations docs-screenshots
 
 demo: $(VENV)/.installed $(VENV)/.apt-runtime
 	$(VENV)/bin/outcomes demo --out demo-output
@@ -22,9 +22,15 @@ AXE_JS := .cache/axe-core/node_modules/axe-core/axe.min.js
 test: $(VENV)/.installed $(VENV)/.apt-runtime $(VENV)/.apt-test $(AXE_JS)
 	$(PY) -m pytest
 
+# Without the browser tests and the slow ones: no Chromium or axe-core needed.
+test-fast: $(VENV)/.installed $(VENV)/.apt-runtime
+	$(PY) -m pytest -m "not browser and not slow"
+
+# lint-imports checks the layers and forbidden imports of [tool.importlinter] in pyproject.toml.
 # pip-audit asks PyPI about every locked version; --strict fails when one cannot be checked.
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 	$(VENV)/bin/pip-audit --strict --disable-pip --require-hashes --progress-spinner off \
 		-r requirements.lock -r requirements-dev.lock
 

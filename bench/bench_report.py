@@ -27,19 +27,14 @@ TARGET_PDF = 3.0
 
 def one_report(csv: Path, out: Path) -> dict[str, float]:
     """Read, score, analyse and render one report; seconds per step."""
-    from toolkit.exchange.wide_file import read_wide
-    from toolkit.instruments import default_registry
-    from toolkit.report.build import analyse_wide
-    from toolkit.report.build import Timings
-    from toolkit.report.build import write_report
+    from toolkit.pipeline import ReportJob
+    from toolkit.pipeline import run_job
+    from toolkit.pipeline import Timings
     from toolkit.report.options import ReportOptions
 
     timings = Timings()
-    with timings.step("read"):
-        wide = read_wide(csv, default_registry())
-    result = analyse_wide(wide, "baseline", "exit", timings=timings)
     options = ReportOptions(program_name="Benchmark Program", period="2026", pre_label="Baseline", post_label="Exit")
-    write_report(result, options, out, timings=timings)
+    run_job(ReportJob(out=out, options=options, input_file=csv), timings=timings)
     return dict(timings.steps)
 
 

@@ -51,9 +51,9 @@ def test_same_seed_same_program():
 
 
 def test_recovery_improves_moderately_and_symptoms_barely(wide):
-    from toolkit.report.build import analyse_wide
+    from toolkit.pipeline import analyze_responses
 
-    result = analyse_wide(wide, "baseline", "exit")
+    result = analyze_responses(wide, "baseline", "exit")
     g = {s["instrument"]: s["g_av"] for s in result["scales"] if s["scale"] == "total"}
     for instrument in ("state_hope", "gse", "qpr15", "barc10", "mdes"):
         assert 0.2 <= g[instrument] <= 0.65, instrument

@@ -207,8 +207,8 @@ def run_demo(out_dir: Path | str = "demo-output", seed: int = 2026, n: int = 400
 
     An earlier demo database in ``out_dir`` is replaced. Returns the PDF path.
     """
-    from toolkit.report.jobs import ReportJob
-    from toolkit.report.jobs import run_job
+    from toolkit.pipeline import ReportJob
+    from toolkit.pipeline import run_job
     from toolkit.report.options import ReportOptions
     from toolkit.store import make_engine
     from toolkit.store import make_sessionmaker

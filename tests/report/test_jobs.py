@@ -8,7 +8,7 @@ from pypdf import PdfReader
 
 from toolkit.cli import main
 from toolkit.demo import generate_program
-from toolkit.report.jobs import file_stem
+from toolkit.pipeline import file_stem
 
 
 @pytest.fixture(scope="module")
@@ -72,7 +72,7 @@ def test_unknown_site_is_refused_with_the_sites_found(responses, tmp_path):
 
 def test_site_filter_keeps_only_those_sites(responses, monkeypatch, tmp_path):
     # The job loads only the chosen sites' rows; the analysis sees nothing else.
-    from toolkit.report import jobs
+    from toolkit import pipeline as jobs
 
     seen = {}
 

@@ -3,28 +3,19 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 
 import click
 
 from toolkit.commands.common import fail_on_problems
+from toolkit.errors import CommandError
 
 
 def write_json_atomically(data: dict, out: Path) -> None:
     """Write ``data`` as JSON via a temporary file, so a failure leaves nothing half-written."""
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=out.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(data, fh, indent=2, ensure_ascii=False, allow_nan=False)
-            fh.write("\n")
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    from toolkit.files import write_text_atomically
+
+    write_text_atomically(Path(out), json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n")
 
 
 @click.command()
@@ -45,21 +36,22 @@ def analyze(input_file: Path, pre: str, post: str, out: Path, suppressed: bool, 
     p-values. It is not suppressed unless --suppressed is given: do not
     share it as it is.
     """
-    from toolkit.analysis import analyze as run_analysis
-    from toolkit.analysis import suppress
-    from toolkit.exchange.wide_file import read_wide
     from toolkit.instruments import default_registry
+    from toolkit.pipeline import analyze_responses
+    from toolkit.pipeline import read_file
+    from toolkit.pipeline import suppress
 
     if out.suffix.lower() != ".json":
         raise click.BadParameter(f"{out}: the output must be a .json file", param_hint="--json")
     with fail_on_problems():
         registry = default_registry()
-        wide = read_wide(input_file, registry)
-        result = run_analysis(wide, pre, post, registry)
+        wide = read_file(input_file, registry)
+        result = analyze_responses(wide, pre, post, registry)
     if not result["scales"]:
-        raise click.ClickException(
-            f"{input_file}: no scale has a valid score at '{pre}' or '{post}'; check the item columns"
-            " (named by item id, e.g. phq9_1) and the wave names"
+        raise CommandError(
+            str(input_file),
+            f"no scale has a valid score at '{pre}' or '{post}'; check the item columns"
+            " (named by item id, e.g. phq9_1) and the wave names",
         )
     if suppressed:
         result = suppress(result, threshold)

@@ -10,6 +10,7 @@ import click
 
 from toolkit.commands._database import database_option
 from toolkit.commands.common import fail_on_problems
+from toolkit.errors import CommandError
 
 DEFAULT_OUT = Path("report.pdf")
 DEFAULT_BATCH_DIR = Path("reports-output")
@@ -41,9 +42,9 @@ def report(programs, input_file, pre, post, out, keep_html, program_name, period
     Several --program values or --by site write one PDF per program or site
     into a folder, in parallel, with a progress bar.
     """
-    from toolkit.report.jobs import file_stem
-    from toolkit.report.jobs import ReportJob
-    from toolkit.report.jobs import site_jobs
+    from toolkit.pipeline import file_stem
+    from toolkit.pipeline import ReportJob
+    from toolkit.pipeline import site_jobs
 
     if bool(programs) == bool(input_file):
         raise click.UsageError("give either --program SLUG (the database) or --input FILE (a response file)")
@@ -75,7 +76,7 @@ def report(programs, input_file, pre, post, out, keep_html, program_name, period
         else:
             jobs_list = base
         if not jobs_list:
-            raise click.ClickException("no reports to write: the data name no sites; drop --by site")
+            raise CommandError("--by", "no reports to write: the data name no sites; drop --by site")
         written = _run(jobs_list, jobs) if batch else [_run_one(jobs_list[0])]
         if programs:
             _record_reports(database, jobs_list)
@@ -102,10 +103,9 @@ def _check_sites(wanted: tuple[str, ...], known: list[str], program: str | None)
 
 
 def _file_sites(path: Path) -> list[str]:
-    from toolkit.exchange.wide_file import read_wide
-    from toolkit.instruments import default_registry
+    from toolkit.pipeline import read_file
 
-    wide = read_wide(path, default_registry())
+    wide = read_file(path)
     if "site" not in wide.columns:
         return []
     return sorted(str(s) for s in wide["site"].dropna().unique())
@@ -114,7 +114,7 @@ def _file_sites(path: Path) -> list[str]:
 def _database_jobs(programs, database, pre, post, program_name, common, keep_html, out, batch):
     """One job per program, with names, waves and sites read from the store."""
     from toolkit.commands._database import open_store
-    from toolkit.report.jobs import ReportJob
+    from toolkit.pipeline import ReportJob
     from toolkit.store.engine import database_url
     from toolkit.store.programs import get_program
 
@@ -153,7 +153,7 @@ def _record_reports(database, jobs_list) -> None:
 
 
 def _run_one(job):
-    from toolkit.report.jobs import run_job
+    from toolkit.pipeline import run_job
 
     return run_job(job)
 
@@ -166,7 +166,7 @@ def _run(jobs_list, workers):
     from rich.progress import Progress
 
     from toolkit.errors import ToolkitError
-    from toolkit.report.jobs import run_job
+    from toolkit.pipeline import run_job
 
     workers = min(workers or os.cpu_count() or 1, len(jobs_list))
     written, failed = [], []

@@ -21,12 +21,17 @@ from toolkit.instruments.schema import Instrument
 from toolkit.instruments.schema import Item
 from toolkit.instruments.yaml_source import load_yaml_file
 from toolkit.instruments.yaml_source import YamlSource
+from toolkit.shipped import INSTRUMENTS
+from toolkit.shipped import shipped_dir
 
 
 def default_instrument_dir() -> Path:
-    """``$OUTCOMES_INSTRUMENTS``, else the ``instruments/`` folder of the project."""
+    """``$OUTCOMES_INSTRUMENTS``, else the shipped instruments (the project's ``instruments/``).
+
+    See :mod:`toolkit.shipped` for where the shipped folder is found.
+    """
     env = os.environ.get("OUTCOMES_INSTRUMENTS")
-    return Path(env) if env else Path(__file__).resolve().parents[2] / "instruments"
+    return Path(env) if env else shipped_dir(INSTRUMENTS)
 
 
 def _yaml_files(paths: Iterable[Path | str]) -> list[Path]:
@@ -108,7 +113,7 @@ class Registry:
             hint = did_you_mean(instrument_id, set(self._latest))
             raise UnknownInstrumentError(
                 f"instrument '{instrument_id}'{f' version {version}' if version else ''} is not"
-                f" defined{hint or ';'} see `outcomes instruments list`"
+                f" defined{hint or ';'} the defined instruments are {', '.join(sorted(self._latest))}"
             )
         return inst
 

@@ -1,8 +1,8 @@
-"""From responses to a finished report: scoring, analysis, charts, HTML and PDF.
+"""From an analysis result to a finished report: suppression, charts, HTML and PDF.
 
-The report never reads the database itself: callers hand it a wide response
-table (from a file or from :func:`toolkit.store.queries.wide_responses`) or
-an analysis result.
+The report never reads the database, scores or analyses: callers (the
+pipeline in :mod:`toolkit.pipeline`) hand it an unsuppressed analysis result,
+and small cells are withheld here before anything else reads the numbers.
 """
 
 from __future__ import annotations
@@ -36,22 +36,6 @@ class Timings:
     @property
     def total(self) -> float:
         return sum(self.steps.values())
-
-
-def analyse_wide(wide: Any, pre: str, post: str, registry: Any = None, timings: Timings | None = None) -> dict:
-    """Score a wide response table and analyse change from ``pre`` to ``post`` (unsuppressed)."""
-    from toolkit.analysis import analyze_scores
-    from toolkit.analysis import check_waves
-    from toolkit.instruments import default_registry
-    from toolkit.scoring import score
-
-    timings = timings or Timings()
-    registry = registry or default_registry()
-    check_waves(wide, pre, post)
-    with timings.step("scoring"):
-        scored = score(wide, registry)
-    with timings.step("analysis"):
-        return analyze_scores(scored.scores, wide, pre, post, registry, invalid=scored.invalid)
 
 
 def report_html(result: dict, options: ReportOptions, registry: Any = None, timings: Timings | None = None) -> str:

@@ -13,7 +13,10 @@ import io
 from pathlib import Path
 from typing import Any
 
-FONT_DIR = Path(__file__).resolve().parents[2] / "reports" / "fonts"
+from toolkit.shipped import REPORTS
+from toolkit.shipped import shipped_dir
+
+FONT_DIR: Path = shipped_dir(REPORTS) / "fonts"
 FONT = "Lato"
 MM = 1 / 25.4
 WIDTH_MM = 165

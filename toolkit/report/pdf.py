@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from toolkit.errors import ToolkitError
+from toolkit.files import write_bytes_atomically
 from toolkit.report.render import REPORTS_DIR
 
 PDF_VARIANT = "pdf/ua-1"
@@ -56,7 +57,5 @@ def write_pdf(html: str, out: Path | str) -> Path:
     """Render ``html`` and write the PDF to ``out`` (written whole or not at all)."""
     out = Path(out)
     data = html_to_pdf(html)
-    tmp = out.with_name(out.name + ".part")
-    tmp.write_bytes(data)
-    tmp.replace(out)
+    write_bytes_atomically(out, data)
     return out

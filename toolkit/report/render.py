@@ -11,7 +11,11 @@ import jinja2
 from markupsafe import escape
 from markupsafe import Markup
 
-REPORTS_DIR = Path(__file__).resolve().parents[2] / "reports"
+from toolkit.shipped import REPORTS
+from toolkit.shipped import shipped_dir
+
+REPORTS_DIR: Path = shipped_dir(REPORTS)
+"""The shipped ``reports/`` folder (see :mod:`toolkit.shipped`); the PDF may read only files in it."""
 TEMPLATE = "report.html"
 STYLESHEET = REPORTS_DIR / "report.css"
 
