@@ -99,13 +99,13 @@ BILLION_LAUGHS = 'lol0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "l
 def test_validate_refuses_hostile_instrument_files(tmp_path, text, message):
     path = tmp_path / "scale.yaml"
     path.write_text(text)
-    assert refused(["instruments", "validate", str(path)]) == [f"{path}:{message}", "1 problem(s) found."]
+    assert refused(["instruments", "validate", str(path)]) == [f"error: {path}:{message}", "1 problem(s) found."]
 
 
 def test_validate_refuses_a_folder(tmp_path):
     folder = tmp_path / "x.yaml"
     folder.mkdir()
     assert refused(["instruments", "validate", str(folder)]) == [
-        f"{folder}:1: is a folder, not an instrument file; name the files in it ({folder / '*.yaml'})",
+        f"error: {folder}:1: is a folder, not an instrument file; name the files in it ({folder / '*.yaml'})",
         "1 problem(s) found.",
     ]

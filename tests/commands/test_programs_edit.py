@@ -122,18 +122,18 @@ def test_show_hides_the_webhook_secret_unless_asked(url):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--waves", "baseline,3month:90"], "Error: waves: '3month:90' — write NAME:+DAYS, e.g. 3month:+90 or 6month:+182[-30,+60]"),
-        (["--time-zone", "Mars/Olympus"], "Error: time zone: 'Mars/Olympus' is not a time zone; use an IANA name such as America/New_York or Europe/Madrid"),
-        (["--alert-email", "lead"], "Error: alert emails: 'lead' does not look like an email address; write it as name@example.org"),
-        (["--escalate-after", "0.01"], "Error: escalate after: 1 second is out of range; use between 3 seconds (0.05 minutes) and 24 hours (1440 minutes)"),
-        (["--alert-webhook", "hooks.example.org"], "Error: alert webhook URL: 'hooks.example.org' must start with https:// or http://; for example https://hooks.example.org/outcomes"),
-        (["--battery", "phq99"], "Error: battery: "),
-        (["--instrument-choice", "k10"], "Error: instrument choice: 'k10' is not an alternative instrument; choose from phq8"),
+        (["--waves", "baseline,3month:90"], "error: --waves: '3month:90' — write NAME:+DAYS, e.g. 3month:+90 or 6month:+182[-30,+60]"),
+        (["--time-zone", "Mars/Olympus"], "error: --time-zone: 'Mars/Olympus' is not a time zone; use an IANA name such as America/New_York or Europe/Madrid"),
+        (["--alert-email", "lead"], "error: --alert-email: 'lead' does not look like an email address; write it as name@example.org"),
+        (["--escalate-after", "0.01"], "error: --escalate-after: 1 second is out of range; use between 3 seconds (0.05 minutes) and 24 hours (1440 minutes)"),
+        (["--alert-webhook", "hooks.example.org"], "error: --alert-webhook: 'hooks.example.org' must start with https:// or http://; for example https://hooks.example.org/outcomes"),
+        (["--battery", "phq99"], "error: --battery: "),
+        (["--instrument-choice", "k10"], "error: --instrument-choice: 'k10' is not an alternative instrument; choose from phq8"),
     ],
 )
-def test_bad_edits_exit_1_with_one_line(url, args, message):
+def test_bad_edits_exit_2_with_one_line_under_the_option(url, args, message):
     result = run("programs", "edit", "east", *args, "--database", url)
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert result.output.startswith(message) and result.output.count("\n") == 1
     assert stored(url).name == "Eastside"
 
@@ -153,9 +153,10 @@ def test_usage_errors_exit_2(url, args, message):
     assert result.exit_code == 2 and message in result.output
 
 
-def test_unknown_program_exits_1(url):
+def test_unknown_program_exits_2(url):
     result = run("programs", "edit", "nowhere", "--name", "X", "--database", url)
-    assert result.exit_code == 1 and "program: no program 'nowhere'" in result.output
+    assert result.exit_code == 2
+    assert result.output == "error: SLUG: no program 'nowhere'; check the slug against the list of programs\n"
 
 
 def test_removing_a_wave_with_answers_is_refused(url):
@@ -168,9 +169,9 @@ def test_removing_a_wave_with_answers_is_refused(url):
         s.commit()
     engine.dispose()
     result = run("programs", "edit", "east", "--waves", "baseline,3month:+90", "--database", url)
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert result.output == (
-        "Error: waves: 'exit' cannot be removed — 1 administration uses it; keep exit in the list"
+        "error: --waves: 'exit' cannot be removed — 1 administration uses it; keep exit in the list"
         " (a wave may stay unused; one with data cannot be renamed)\n"
     )
     kept = run("programs", "edit", "east", "--waves", "baseline,3month:+90,exit", "--database", url)
@@ -182,6 +183,6 @@ def test_a_wave_name_longer_than_its_column_is_a_clear_error(url, command):
     slug = "south" if command == "add" else "east"
     extra = ("--name", "South", "--battery", "phq9") if command == "add" else ()
     result = run("programs", command, slug, *extra, "--waves", "baseline," + "w" * 41, "--database", url)
-    assert result.exit_code == 1, result.output  # a one-line error, no traceback
-    assert result.output.startswith("Error: waves: ") and "a wave name has at most 40 characters; shorten it" in result.output
+    assert result.exit_code == 2, result.output  # a one-line error, no traceback
+    assert result.output.startswith("error: --waves: ") and "a wave name has at most 40 characters; shorten it" in result.output
     assert [w.name for w in stored(url).waves] == ["baseline", "exit"]

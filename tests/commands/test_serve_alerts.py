@@ -316,4 +316,4 @@ def test_a_bad_smtp_url_stops_serve_before_it_starts(tmp_path):
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'outcomes.sqlite'}", "OUTCOMES_INSTANCE": str(tmp_path / "instance"), "OUTCOMES_SMTP_URL": "smtp//x"}
     done = subprocess.run([*OUTCOMES, "serve", "--port", str(free_port())], env=env, capture_output=True, text=True, timeout=60, check=False)
     assert done.returncode == 1
-    assert "OUTCOMES_SMTP_URL: 'smtp//x' is not smtp://[user:pass@]host:port[?starttls=1];" in done.stderr
+    assert "error: OUTCOMES_SMTP_URL: 'smtp//x' is not smtp://[user:pass@]host:port[?starttls=1];" in done.stderr

@@ -78,16 +78,20 @@ def test_instrument_choice_phq8(url, registry):
 def test_bad_programs_exit_with_a_message(url, args, message):
     run("db", "upgrade", "--database", url)
     result = run("programs", "add", "x", "--name", "X", "--waves", "baseline", *args, "--database", url)
-    assert result.exit_code == 1
-    assert message in result.output
+    assert result.exit_code == 2
+    assert message in result.output and result.output.startswith("error: --")
 
 
 def test_bad_user_exits_with_a_message(url):
     run("db", "upgrade", "--database", url)
     result = run("users", "add", "a@example.org", "--role", "staff", "--program", "nowhere", "--password-stdin", "--database", url, input="correct horse battery\n")
-    assert result.exit_code == 1 and "nowhere" in result.output
+    assert result.exit_code == 2
+    assert result.output == "error: --program: no program 'nowhere'; add the program first, or check the slug\n"
     short = run("users", "add", "a@example.org", "--role", "admin", "--password-stdin", "--database", url, input="short\n")
-    assert short.exit_code == 1 and "too short" in short.output
+    assert short.exit_code == 2 and short.output.startswith("error: password: ") and "too short" in short.output
+    alone = run("users", "add", "b@example.org", "--role", "staff", "--password-stdin", "--database", url, input="correct horse battery\n")
+    assert alone.exit_code == 2
+    assert alone.output == "error: --program: a staff user needs at least one program; choose the programs they work in\n"
 
 
 def test_commands_that_change_the_store_take_the_write_lock_first(tmp_path):

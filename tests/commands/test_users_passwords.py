@@ -44,8 +44,8 @@ def _add(url, email="coach@example.org", password="correct horse battery"):
 @pytest.mark.parametrize("password", [" " * 10, " " * 12, "aaaaaaaaaa", "password12", "x" * 500, "qwerty123456", "1q2w3e4r5t6y"])
 def test_users_add_refuses_what_the_web_refuses_with_the_same_message(url, password):
     result = _add(url, password=password)
-    assert result.exit_code == 1
-    assert result.output == f"Error: {password_problem(password, 'coach@example.org')}\n"
+    assert result.exit_code == 2
+    assert result.output == f"error: {password_problem(password, 'coach@example.org')}\n"
 
 
 def test_users_passwd_resets_asks_for_a_change_and_ends_every_session(url):
@@ -79,8 +79,8 @@ def test_users_passwd_prompts_twice_without_stdin(url):
 def test_users_passwd_refuses_weak_passwords_and_unknown_users(url):
     _add(url)
     weak = run("users", "passwd", "coach@example.org", "--password-stdin", "--database", url, input="password12\n")
-    assert weak.exit_code == 1
-    assert weak.output == f"Error: {password_problem('password12', field='new password')}\n"
+    assert weak.exit_code == 2
+    assert weak.output == f"error: {password_problem('password12', field='new password')}\n"
     nobody = run("users", "passwd", "ghost@example.org", "--password-stdin", "--database", url, input="lantern orbit kettle\n")
-    assert nobody.exit_code == 1
-    assert "email: no user 'ghost@example.org'; check the spelling, or list users with `outcomes users list`" in nobody.output
+    assert nobody.exit_code == 2
+    assert nobody.output == "error: EMAIL: no user 'ghost@example.org'; check the spelling against the list of users\n"

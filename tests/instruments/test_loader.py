@@ -113,6 +113,14 @@ def test_item_scale_must_exist():
     ]
 
 
+def test_unknown_item_scale_without_a_close_name_is_separated_from_the_fix():
+    text = BASE.replace("{id: demo_2, scale: agree", "{id: demo_2, scale: zzz")
+    assert problems(text) == [
+        f"t.yaml:{line(text, 'demo_2')}: items[1].scale: unknown response scale 'zzz';"
+        " declare it under response_scales or fix the name."
+    ]
+
+
 def test_item_id_needs_instrument_prefix():
     text = BASE.replace("{id: demo_3,", "{id: other_3,")
     assert problems(text)[0] == (

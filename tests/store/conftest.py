@@ -3,44 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from mood_instruments import MOOD_YAML
 
 from toolkit.instruments import default_registry
 from toolkit.instruments import load_instrument_text
 from toolkit.instruments import Registry
 from toolkit.store.engine import make_engine
 from toolkit.store.engine import make_sessionmaker
-
-MOOD_YAML = """
-id: mood
-version: 1
-title: Mood check
-short_title: Mood
-construct: mood
-domain: recovery
-area: wellbeing
-citation: Test instrument.
-licence: {status: free}
-allow_decline: true
-instructions: {en: "How are you?", es: "¿Cómo está?"}
-response_scales:
-  agree:
-    type: choice
-    options:
-      - {value: 1, label: {en: "No", es: "No"}}
-      - {value: 2, label: {en: Somewhat, es: Algo}}
-      - {value: 3, label: {en: "Yes", es: Sí}}
-  nights:
-    type: count
-    max: 90
-    unit: {en: nights, es: noches}
-items:
-  - {id: mood_1, scale: agree, text: {en: I feel hopeful, es: Me siento con esperanza}}
-  - {id: mood_2, scale: agree, text: {en: I feel safe, es: Me siento seguro(a)}, reverse: true}
-  - {id: mood_3, scale: nights, allow_decline: false, text: {en: Nights away from home, es: Noches fuera de casa}}
-scoring: {method: sum, higher_is: better}
-scales:
-  - {id: total, items: [mood_1, mood_2], min_answered: 1, range: [2, 6]}
-"""
 
 
 @pytest.fixture(scope="session")

@@ -30,7 +30,7 @@ class CountingHasher(PasswordHasher):
         self.checks = 0
         self._lock = threading.Lock()
 
-    def verify(self, hash, password):  # noqa: A002 - argon2's own parameter name
+    def verify(self, hash, password):  # argon2's own parameter names
         with self._lock:
             self.checks += 1
         return super().verify(hash, password)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from mood_instruments import WEB_MOOD_YAML
 
 from toolkit.instruments import default_registry
 from toolkit.instruments import load_instrument_text
@@ -22,41 +23,11 @@ from toolkit.web import create_app
 
 PASSWORD = "correct horse battery"
 
-MOOD_YAML = """
-id: webmood
-version: 1
-title: Mood check
-short_title: Mood
-construct: mood
-domain: recovery
-area: wellbeing
-citation: Test instrument.
-licence: {status: free}
-allow_decline: true
-instructions: {en: "How are you today?", es: "¿Cómo está hoy?"}
-response_scales:
-  agree:
-    type: choice
-    options:
-      - {value: 1, label: {en: "No", es: "No"}}
-      - {value: 2, label: {en: Somewhat, es: Algo}}
-      - {value: 3, label: {en: "Yes", es: Sí}}
-  nights:
-    type: count
-    max: 90
-    unit: {en: nights, es: noches}
-items:
-  - {id: webmood_1, scale: agree, text: {en: I feel hopeful, es: Me siento con esperanza}}
-  - {id: webmood_2, scale: nights, text: {en: Nights away from home, es: Noches fuera de casa}}
-scoring: {method: sum, higher_is: better}
-scales:
-  - {id: total, items: [webmood_1], min_answered: 1, range: [1, 3]}
-"""
 
 
 @pytest.fixture(scope="session")
 def registry() -> Registry:
-    return Registry([*default_registry(), load_instrument_text(MOOD_YAML, "webmood.yaml")])
+    return Registry([*default_registry(), load_instrument_text(WEB_MOOD_YAML, "webmood.yaml")])
 
 
 @pytest.fixture

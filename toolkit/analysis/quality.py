@@ -6,8 +6,7 @@ import numpy as np
 import pandas as pd
 
 from toolkit.instruments.registry import Registry
-
-TOO_FEW = "too few items answered"
+from toolkit.scoring import REASON_TOO_FEW
 
 
 def data_quality(wide: pd.DataFrame, scores: pd.DataFrame, invalid: dict[str, int], registry: Registry) -> dict:
@@ -39,6 +38,6 @@ def data_quality(wide: pd.DataFrame, scores: pd.DataFrame, invalid: dict[str, in
         "scores": int(len(scores)),
         "invalid_scores": int((~valid).sum()),
         "invalid_by_reason": {str(k): int(v) for k, v in invalid.items()},
-        "insufficient_items": int(invalid.get(TOO_FEW, 0)),
+        "insufficient_items": int(invalid.get(REASON_TOO_FEW, 0)),
         "missing_item_pct": missing,
     }

@@ -44,10 +44,6 @@ def _set(result: dict, path: tuple, value: Any) -> None:
     target[path[-1]] = value
 
 
-def _is_small(value: Any, threshold: int) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and 1 <= value < threshold
-
-
 def _withhold(obj: dict, fields: tuple[str, ...]) -> None:
     for name in fields:
         if name in obj and obj[name] is not None:

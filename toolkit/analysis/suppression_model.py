@@ -40,8 +40,7 @@ from __future__ import annotations
 
 from toolkit.analysis.disclosure import CountTable
 from toolkit.analysis.disclosure import FIXED
-
-TOO_FEW = "too few items answered"
+from toolkit.scoring import REASON_TOO_FEW
 
 
 def _flow(t: CountTable, flow: dict) -> dict[str, str | None]:
@@ -157,7 +156,7 @@ def _quality(t: CountTable, dq: dict | None) -> None:
     scores = t.add("dq.scores", dq.get("scores"), p + ("scores",))
     invalid = t.add("dq.invalid", dq.get("invalid_scores"), p + ("invalid_scores",))
     reasons = [t.add(f"dq.reason.{k}", v, p + ("invalid_by_reason", k)) for k, v in dq.get("invalid_by_reason", {}).items()]
-    too_few = f"dq.reason.{TOO_FEW}"
+    too_few = f"dq.reason.{REASON_TOO_FEW}"
     if too_few in t.cells and t.cells[too_few].value == dq.get("insufficient_items"):
         t.add(too_few, dq.get("insufficient_items"), p + ("insufficient_items",))
     else:

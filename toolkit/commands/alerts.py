@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import click
 
+from toolkit.errors import SetupError
+
 
 @click.group()
 def alerts() -> None:
@@ -22,7 +24,6 @@ def test_email(address: str) -> None:
     from email.utils import parseaddr
 
     from toolkit.notify.config import load_config
-    from toolkit.notify.config import NotifyConfigError
     from toolkit.notify.errors import DeliveryError
     from toolkit.notify.render import RenderedEmail
     from toolkit.notify.smtp import build_message
@@ -30,12 +31,9 @@ def test_email(address: str) -> None:
     from toolkit.store.models import utcnow
     from toolkit.store.outbox import MESSAGE_DOMAIN
 
-    try:
-        config = load_config()
-    except NotifyConfigError as exc:
-        raise click.ClickException(str(exc)) from None
+    config = load_config()  # NotifyConfigError: the environment's settings (exit 1)
     if config.smtp is None:
-        raise click.ClickException(
+        raise SetupError(
             "OUTCOMES_SMTP_URL: not set; set it to the mail server, e.g."
             " smtp://user:pass@mail.example.org:587?starttls=1, and run this again"
         )
@@ -60,7 +58,7 @@ def test_email(address: str) -> None:
     try:
         send_email(config.smtp, message)
     except DeliveryError as exc:
-        raise click.ClickException(
+        raise SetupError(
             f"{server}: the test message to {bare} was not accepted ({exc}); check"
             " OUTCOMES_SMTP_URL and OUTCOMES_MAIL_FROM, then run this again"
         ) from None

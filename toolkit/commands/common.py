@@ -3,38 +3,33 @@
 from __future__ import annotations
 
 import contextlib
-import os
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import click
 
-from toolkit.errors import ProblemsError
+from toolkit.errors import CommandError
+from toolkit.errors import print_error
 from toolkit.errors import ToolkitError
-
-MAX_SHOWN = 50
+from toolkit.files import write_atomically
 
 
 @contextlib.contextmanager
 def fail_on_problems() -> Iterator[None]:
-    """Print every problem of a toolkit error on stderr and exit 2."""
+    """Print a toolkit error in the one format of :mod:`toolkit.errors`, say nothing was written, and exit.
+
+    Each problem is one ``error: WHERE: MESSAGE`` line on standard error; the
+    exit code is the error's own (2 for bad input, 1 for the environment).
+    """
     try:
         yield
-    except ProblemsError as exc:
-        for problem in exc.problems[:MAX_SHOWN]:
-            click.echo(f"error: {problem}", err=True)
-        if len(exc.problems) > MAX_SHOWN:
-            click.echo(f"... and {len(exc.problems) - MAX_SHOWN} more problems.", err=True)
-        click.echo("Nothing was written.", err=True)
-        raise SystemExit(2) from None
     except ToolkitError as exc:
-        click.echo(f"error: {exc}", err=True)
+        code = print_error(exc)
         click.echo("Nothing was written.", err=True)
-        raise SystemExit(2) from None
+        raise SystemExit(code) from None
 
 
-def write_atomically(frame, out: Path) -> None:  # noqa: ANN001 - a pandas DataFrame
+def write_table_atomically(frame, out: Path) -> None:  # a pandas DataFrame
     """Write a DataFrame to .csv or .xlsx via a temporary file, so a failure leaves nothing half-written.
 
     Text cells are escaped so that no spreadsheet takes them for formulas
@@ -45,13 +40,5 @@ def write_atomically(frame, out: Path) -> None:  # noqa: ANN001 - a pandas DataF
     out = Path(out)
     suffix = out.suffix.lower()
     if suffix not in (".csv", ".xlsx"):
-        raise click.BadParameter(f"{out}: write .csv or .xlsx", param_hint="--out")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=suffix, dir=out.parent)
-    os.close(fd)
-    try:
-        write_table(frame, tmp)
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        raise CommandError("--out", f"{out}: write .csv or .xlsx; give a file name ending in one of them")
+    write_atomically(out, lambda tmp: write_table(frame, tmp))

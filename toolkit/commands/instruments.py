@@ -6,8 +6,9 @@ from pathlib import Path
 
 import click
 
+from toolkit.errors import EXIT_BAD_INPUT
 from toolkit.errors import InstrumentError
-from toolkit.errors import UnknownInstrumentError
+from toolkit.errors import print_error
 
 
 @click.group()
@@ -20,7 +21,7 @@ def list_instruments() -> None:
     """One line per instrument: id, version, title, domain, licence, languages."""
     from toolkit.instruments import default_registry
 
-    reg = _registry_or_exit(default_registry)
+    reg = default_registry()
     click.echo(f"{'id':<12} {'ver':>3}  {'title':<12} {'domain':<9} {'area':<18} {'licence':<16} languages")
     for inst in reg:
         langs = ",".join(inst.languages) or "(wording not shipped)"
@@ -36,11 +37,8 @@ def show(instrument_id: str) -> None:
     """Items, scales, bands and reliable-change rules of one instrument."""
     from toolkit.instruments import default_registry
 
-    reg = _registry_or_exit(default_registry)
-    try:
-        inst = reg.get(instrument_id)
-    except UnknownInstrumentError as exc:
-        raise click.ClickException(str(exc)) from None
+    reg = default_registry()
+    inst = reg.get(instrument_id)
     click.echo(f"{inst.short_title}: {inst.title} (id {inst.id}, version {inst.version})")
     click.echo(f"  measures  {inst.construct_name}; domain {inst.domain.value}, area {inst.area.value}")
     click.echo(f"  citation  {inst.citation}")
@@ -70,9 +68,9 @@ def show(instrument_id: str) -> None:
 def validate(paths: tuple[str, ...]) -> None:
     """Check instrument files (default: the shipped instruments/ folder).
 
-    Exits 0 when every file is valid; otherwise prints one FILE:LINE: message
-    line per problem and exits 2. A folder, a missing or unreadable file is
-    a problem too.
+    Exits 0 when every file is valid; otherwise prints one
+    ``error: FILE:LINE: message`` line per problem and exits 2. A folder, a
+    missing or unreadable file is a problem too.
     """
     from toolkit.instruments import Registry
     from toolkit.instruments.yaml_source import folder_problem
@@ -87,17 +85,7 @@ def validate(paths: tuple[str, ...]) -> None:
         except InstrumentError as exc:
             problems.extend(exc.problems)
     if problems or reg is None:
-        for problem in problems:
-            click.echo(str(problem), err=True)
+        print_error(InstrumentError(problems))
         click.echo(f"{len(problems)} problem(s) found.", err=True)
-        raise SystemExit(2)
+        raise SystemExit(EXIT_BAD_INPUT)
     click.echo(f"{len(reg)} instrument(s) valid.")
-
-
-def _registry_or_exit(load):  # noqa: ANN001, ANN202
-    try:
-        return load()
-    except InstrumentError as exc:
-        for problem in exc.problems:
-            click.echo(str(problem), err=True)
-        raise SystemExit(2) from None

@@ -8,6 +8,7 @@ import click
 
 from toolkit.commands._database import database_option
 from toolkit.commands._database import store_session
+from toolkit.languages import LANGUAGES
 
 WAVES_HELP = (
     "Waves in order, comma-separated; NAME:+DAYS gives a due date that many days after baseline"
@@ -126,7 +127,7 @@ def _clearing(settings: dict, clear: dict[str, bool]) -> dict:
 @click.option("--waves", default=None, help=WAVES_HELP + " Kept waves are matched by name; a wave with data cannot be removed.")
 @click.option("--battery", default=None, help="Instrument ids in order, comma-separated (replaces the battery for new sessions).")
 @_setting_options(edit=True)
-@click.option("--reset-crisis", type=click.Choice(["en", "es"]), multiple=True, help="Go back to the default crisis message (988 Lifeline) in this language; repeatable.")
+@click.option("--reset-crisis", type=click.Choice(LANGUAGES), multiple=True, help="Go back to the default crisis message (988 Lifeline) in this language; repeatable.")
 @click.option("--no-alert-emails", is_flag=True, help="Remove every alert email address.")
 @click.option("--no-escalate-emails", is_flag=True, help="Remove every escalation email address.")
 @click.option("--no-alert-webhook", is_flag=True, help="Remove the alert webhook and its secret.")

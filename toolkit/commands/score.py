@@ -7,7 +7,8 @@ from pathlib import Path
 import click
 
 from toolkit.commands.common import fail_on_problems
-from toolkit.commands.common import write_atomically
+from toolkit.commands.common import write_table_atomically
+from toolkit.errors import CommandError
 
 
 @click.command()
@@ -29,8 +30,8 @@ def score(input_file: Path, out: Path) -> None:
         wide = read_wide(input_file, registry)
     result = score_frame(wide, registry)
     if result.scores.empty:
-        raise click.ClickException(f"{input_file}: no item columns of any known instrument; name columns by item id, e.g. phq9_1 (see `outcomes instruments show phq9`)")
-    write_atomically(result.scores, out)
+        raise CommandError(str(input_file), "no item columns of any known instrument; name columns by item id, e.g. phq9_1 (see `outcomes instruments show phq9`)")
+    write_table_atomically(result.scores, out)
     n = len(result.scores)
     valid = int(result.scores["valid"].sum())
     click.echo(f"Scored {len(wide)} rows: {n} scale scores, {valid} valid, written to {out}.")

@@ -62,13 +62,9 @@ def _sender_hooks(url: str, notify_config: NotifyConfig) -> dict:
 def _alert_settings(url: str) -> NotifyConfig:
     """The sender's settings from the environment; prints one warning line per gap."""
     from toolkit.notify.config import load_config
-    from toolkit.notify.config import NotifyConfigError
     from toolkit.notify.service import startup_warnings
 
-    try:
-        notify_config = load_config()
-    except NotifyConfigError as exc:
-        raise click.ClickException(str(exc)) from None
+    notify_config = load_config()  # NotifyConfigError: the environment's settings (exit 1)
     for line in startup_warnings(url, notify_config):
         click.echo(f"warning: {line}", err=True)
     return notify_config

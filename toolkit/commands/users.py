@@ -6,6 +6,7 @@ import sys
 
 import click
 
+from toolkit.commands._database import command_error
 from toolkit.commands._database import database_option
 from toolkit.commands._database import store_session
 
@@ -60,7 +61,7 @@ def passwd(email: str, password_stdin: bool, database: str | None) -> None:
     try:
         require_good_password(password, normalize_email(email), "new password")
     except StoreError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise command_error(exc) from None
     new_hash = hash_password(password)  # slow: made before the write lock is taken
     with store_session(database) as session:
         user = find_user(session, email)

@@ -9,6 +9,7 @@ reports any cell that is not a number as written.
 
 from __future__ import annotations
 
+import difflib
 import re
 from pathlib import Path
 
@@ -56,14 +57,25 @@ def _short(path: Path, index: int) -> str:
     return f"{'row' if path.suffix.lower() in XLSX_SUFFIXES else 'line'} {index + 2}"
 
 
+def _missing_column_fix(expected: str, columns: pd.Index) -> str:
+    """How to supply a missing required column: rename the file's look-alike, else name it in the header.
+
+    >>> _missing_column_fix("wave", pd.Index(["participant", "wav", "phq9_1"]))
+    "the file has 'wav' — rename it to 'wave'"
+    """
+    close = difflib.get_close_matches(expected, [str(c) for c in columns], n=1, cutoff=0.6)
+    if close:
+        return f"the file has '{close[0]}' — rename it to '{expected}'"
+    return f"the header row must name '{expected}' (columns found: {', '.join(map(str, columns[:12]))})"
+
+
 def check_wide(frame: pd.DataFrame, path: Path, registry: Registry) -> list[Problem]:
     """Every problem with the shape of a wide response frame."""
     problems: list[Problem] = []
     where = str(path)
     for col in REQUIRED:
         if col not in frame.columns:
-            hint = did_you_mean(col, [str(c) for c in frame.columns])
-            problems.append(Problem(f"{where}:1", f"no '{col}' column{hint or ';'} the header row must name '{col}' (columns found: {', '.join(map(str, frame.columns[:12]))})"))
+            problems.append(Problem(f"{where}:1", f"no '{col}' column; {_missing_column_fix(col, frame.columns)}"))
     dupes = frame.columns[frame.columns.duplicated()]
     for col in dict.fromkeys(dupes):
         problems.append(Problem(f"{where}:1", f"column '{col}' appears twice; keep one"))

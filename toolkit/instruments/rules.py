@@ -44,10 +44,11 @@ def check_items(inst: Instrument) -> Iterator[Finding]:
         seen.setdefault(item.id, n)
         scale = inst.response_scales.get(item.scale)
         if scale is None:
+            hint = did_you_mean(item.scale, set(inst.response_scales))
+            fix = " Declare it" if hint else "; declare it"
             yield loc + ("scale",), (
-                f"items[{n}].scale: unknown response scale '{item.scale}'"
-                f"{did_you_mean(item.scale, set(inst.response_scales))}"
-                " Declare it under response_scales or fix the name."
+                f"items[{n}].scale: unknown response scale '{item.scale}'{hint}"
+                f"{fix} under response_scales or fix the name."
             )
         elif item.reverse and not isinstance(scale, ChoiceScale):
             yield loc + ("reverse",), (

@@ -31,11 +31,6 @@ class ScaleSpec:
     reliable_change: ReliableChange | None
     primary: bool
 
-    @property
-    def in_clinical_range_at(self) -> str:
-        """Which side of the cut-off is clinical: ``'>='`` or ``'<'``."""
-        return ">=" if self.higher_is == "worse" else "<"
-
 
 def computed_range(method: str, lows: list[float], highs: list[float]) -> tuple[float, float]:
     """The possible range of a scale from its items' ranges."""

@@ -55,7 +55,7 @@ class InstrumentLoader(yaml.SafeLoader):
         self.depth = 0
         self.nodes = 0
 
-    def fetch_flow_collection_start(self, TokenClass: type) -> None:  # noqa: N803 - PyYAML's name
+    def fetch_flow_collection_start(self, TokenClass: type) -> None:  # PyYAML's name
         """Refuse a ``[`` or ``{`` nested too deep before the scanner looks further ahead."""
         if self.flow_level >= MAX_DEPTH:
             raise Refused(self.get_mark(), _too_deep())

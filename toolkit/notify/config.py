@@ -20,6 +20,7 @@ from urllib.parse import parse_qsl
 from urllib.parse import unquote
 from urllib.parse import urlsplit
 
+from toolkit.errors import EXIT_ENVIRONMENT
 from toolkit.errors import Problem
 from toolkit.errors import ProblemsError
 
@@ -38,6 +39,8 @@ FALSE_WORDS = {"0", "false", "no", "off"}
 
 class NotifyConfigError(ProblemsError):
     """One or more alert-delivery settings in the environment are unusable."""
+
+    exit_code = EXIT_ENVIRONMENT
 
 
 @dataclass(frozen=True)

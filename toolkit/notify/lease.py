@@ -36,6 +36,16 @@ def new_holder_id() -> str:
     return f"{socket.gethostname()[:60]}:{os.getpid()}:{secrets.token_hex(4)}"
 
 
+def _set_own_lease(session: Session, name: str, holder: str, expires: datetime, now: datetime) -> int:
+    """Move the end of lease ``name`` to ``expires`` if ``holder`` has it; 1 when it did, else 0."""
+    return session.execute(
+        update(SenderLease)
+        .where(SenderLease.name == name, SenderLease.holder == holder)
+        .values(expires_at=expires, heartbeat_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+
+
 def acquire(
     sessions: sessionmaker[Session],
     holder: str,
@@ -54,12 +64,7 @@ def acquire(
     expires = now + timedelta(seconds=ttl_s)
     with sessions() as session:
         begin_write(session)
-        renewed = session.execute(
-            update(SenderLease)
-            .where(SenderLease.name == name, SenderLease.holder == holder)
-            .values(expires_at=expires, heartbeat_at=now)
-            .execution_options(synchronize_session=False)
-        ).rowcount
+        renewed = _set_own_lease(session, name, holder, expires, now)
         if not renewed:
             renewed = session.execute(
                 update(SenderLease)
@@ -101,12 +106,7 @@ def release(
     now = now or utcnow()
     with sessions() as session:
         begin_write(session)
-        released = session.execute(
-            update(SenderLease)
-            .where(SenderLease.name == name, SenderLease.holder == holder)
-            .values(expires_at=RELEASED, heartbeat_at=now)
-            .execution_options(synchronize_session=False)
-        ).rowcount
+        released = _set_own_lease(session, name, holder, RELEASED, now)
         session.commit()
     return bool(released)
 

@@ -158,7 +158,3 @@ def d_z(diff: np.ndarray) -> tuple[float, float, float]:
     se = math.sqrt(1.0 / n + dz * dz / (2.0 * n))
     crit = float(sps.t.ppf(0.975, n - 1))
     return dz, dz - crit * se, dz + crit * se
-
-
-EXACT_SIGN_FLIPS = 13
-"""Up to this many non-zero differences with ties, the signed-rank p is exact by enumeration."""

@@ -144,8 +144,8 @@ def open_engine(url: str, **kwargs) -> Engine:
         engine.dispose()
         reason = str(exc.orig if exc.orig is not None else exc).strip().splitlines()[0]
         raise DatabaseUnavailableError(
-            f"{describe_url(url)}: cannot open the database ({reason}); check --database or"
-            " DATABASE_URL, and that the database server is running"
+            f"{describe_url(url)}: cannot open the database ({reason}); check the database"
+            " URL, and that the database server is running"
         ) from None
     return engine
 

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from toolkit.errors import EXIT_ENVIRONMENT
 from toolkit.errors import ToolkitError
 
 
 class StoreError(ToolkitError):
-    """A request the store cannot carry out as given.
+    """A request the store cannot carry out as given (bad input: exit code 2).
 
     ``field`` names the setting at fault (such as ``"time_zone"``), when there
-    is one, so a form can show the message under that field.
+    is one, so a form can show the message under that field and the command
+    line under the matching option. Messages never name a command-line
+    option or command: the store serves the web pages too.
     """
 
     def __init__(self, message: str = "", *, field: str | None = None) -> None:
@@ -18,7 +21,9 @@ class StoreError(ToolkitError):
 
 
 class DatabaseUnavailableError(StoreError):
-    """The database cannot be opened (bad URL, server down, file not reachable)."""
+    """The database cannot be opened (bad URL, server down, file not reachable): the environment, exit code 1."""
+
+    exit_code = EXIT_ENVIRONMENT
 
 
 class NotFoundError(StoreError):

@@ -48,11 +48,11 @@ def set_pin(session: Session, user: StaffUser, password: str, pin: str) -> None:
     that is not 4-8 digits or is a run such as 1111 or 1234.
     """
     if not users.check_password(user, password):
-        raise StoreError("password: that is not your password; type the password you sign in with")
+        raise StoreError("password: that is not your password; type the password you sign in with", field="password")
     if not PIN_PATTERN.match(pin):
-        raise StoreError("PIN: use 4 to 8 digits")
+        raise StoreError("PIN: use 4 to 8 digits", field="pin")
     if _too_simple(pin):
-        raise StoreError("PIN: too easy to guess (all one digit, or a run like 1234); choose another")
+        raise StoreError("PIN: too easy to guess (all one digit, or a run like 1234); choose another", field="pin")
     user.pin_hash = users.hash_password(pin)
     user.pin_failures = 0
     user.pin_locked_until = None

@@ -230,7 +230,9 @@ def get_program(session: Session, slug: str) -> Program:
     """The program with this slug, or :class:`NotFoundError`."""
     program = session.scalar(select(Program).where(Program.slug == slug))
     if program is None:
-        raise NotFoundError(f"program: no program '{slug}'; see `outcomes programs list`")
+        raise NotFoundError(
+            f"program: no program '{slug}'; check the slug against the list of programs", field="program"
+        )
     return program
 
 
@@ -248,14 +250,16 @@ def add_participant(
     code = code.strip()
     if not CODE.match(code):
         raise StoreError(
-            f"code: '{code}' must be 1-40 letters, digits, '.', '_' or '-'; use the program's code, never a name"
+            f"code: '{code}' must be 1-40 letters, digits, '.', '_' or '-'; use the program's code, never a name",
+            field="code",
         )
     exists = session.scalar(
         select(Participant).where(Participant.program_id == program.id, Participant.code == code)
     )
     if exists is not None:
         raise DuplicateError(
-            f"code: participant '{code}' is already enrolled in {program.slug}; find them in the list"
+            f"code: participant '{code}' is already enrolled in {program.slug}; find them in the list",
+            field="code",
         )
     site_row = None
     if site:

@@ -115,12 +115,14 @@ def create_user(
         program = session.scalar(select(Program).where(Program.slug == slug))
         if program is None:
             raise NotFoundError(
-                f"program: no program '{slug}'; add it first with `outcomes programs add`"
+                f"program: no program '{slug}'; add the program first, or check the slug",
+                field="program",
             )
         programs.append(program)
     if role != "admin" and not programs:
         raise StoreError(
-            f"program: a {role} user needs at least one program; name it with --program SLUG"
+            f"program: a {role} user needs at least one program; choose the programs they work in",
+            field="program",
         )
     user = StaffUser(
         email=email,
@@ -150,7 +152,7 @@ def find_user(session: Session, email: str) -> StaffUser:
     user = session.scalar(select(StaffUser).where(StaffUser.email == email))
     if user is None:
         raise NotFoundError(
-            f"email: no user '{email}'; check the spelling, or list users with `outcomes users list`",
+            f"email: no user '{email}'; check the spelling against the list of users",
             field="email",
         )
     return user

@@ -44,6 +44,9 @@ from toolkit.web.security import roles_required
 
 bp = Blueprint("admin", __name__, url_prefix="/staff/admin")
 
+USER_FORM_FIELDS = {"program": "programs"}
+"""Store error fields -> fields of the add-user form, where they differ (the rest are named alike)."""
+
 
 @bp.route("/users", methods=["GET", "POST"])
 @roles_required("admin")
@@ -63,7 +66,7 @@ def users():
                 return see_other(url_for("admin.users"))
             except StoreError as exc:
                 db.rollback()
-                add_error(form, getattr(exc, "field", None) or "email", str(exc))
+                add_error(form, USER_FORM_FIELDS.get(exc.field, exc.field), str(exc))
         stash_form(form)
         return see_other(url_for("admin.users"))
     restore_form(form)

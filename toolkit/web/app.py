@@ -18,6 +18,7 @@ from flask_wtf.csrf import CSRFError
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from toolkit.languages import LANGUAGES
 from toolkit.store.engine import database_url
 from toolkit.store.engine import default_instance_path
 from toolkit.web.db import init_db
@@ -44,7 +45,7 @@ def _defaults() -> dict[str, Any]:
         "WTF_CSRF_TIME_LIMIT": None,  # a locked tablet may wait hours before staff sign in
         "MAX_CONTENT_LENGTH": 256 * 1024,
         "BABEL_DEFAULT_LOCALE": "en",
-        "LANGUAGES": ("en", "es"),
+        "LANGUAGES": LANGUAGES,
     }
 
 

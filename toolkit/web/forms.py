@@ -16,11 +16,13 @@ from wtforms.validators import Length
 from wtforms.validators import Optional
 from wtforms.validators import Regexp
 
+from toolkit.languages import LANGUAGE_NAMES
 from toolkit.store.models import ROLES
 from toolkit.store.password_policy import MAX_LENGTH
 from toolkit.store.password_policy import MIN_LENGTH
+from toolkit.store.programs import CODE
 
-LANG_CHOICES = [SelectChoice("en", "English"), SelectChoice("es", "Español")]
+LANG_CHOICES = [SelectChoice(code, name) for code, name in LANGUAGE_NAMES.items()]
 
 
 class LoginForm(FlaskForm):
@@ -33,7 +35,7 @@ class ParticipantForm(FlaskForm):
         "Participant code",
         validators=[
             DataRequired(),
-            Regexp(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$", message="Use letters, digits, '.', '_' or '-' (no names)."),
+            Regexp(CODE, message="Use letters, digits, '.', '_' or '-' (no names)."),
         ],
     )
     site = StringField("Site (optional)", validators=[Optional(), Length(max=100)])

@@ -7,7 +7,7 @@ from flask import Flask
 from flask import g
 from flask_babel import Babel
 
-LANGUAGE_NAMES = {"en": "English", "es": "Español"}
+from toolkit.languages import LANGUAGE_NAMES
 
 
 def select_locale() -> str:

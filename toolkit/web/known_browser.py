@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import secrets
 
-from flask import after_this_request
 from flask import current_app
 from flask import request
 from itsdangerous import BadSignature
 from itsdangerous import URLSafeTimedSerializer
+
+from toolkit.web.cookies import set_cookie_when_sent
 
 COOKIE = "outcomes_browser"
 MAX_AGE_S = 180 * 24 * 3600
@@ -44,16 +45,4 @@ def remember_browser(user_id: int) -> None:
     browser_id = known[0] if known else secrets.token_urlsafe(16)
     old = [u for u in (known[1] if known else ()) if u != user_id]
     value = _serializer().dumps({"id": browser_id, "users": [user_id, *old][:MAX_ACCOUNTS]})
-
-    @after_this_request
-    def _set(response):
-        response.set_cookie(
-            COOKIE,
-            value,
-            max_age=MAX_AGE_S,
-            path="/auth",
-            httponly=True,
-            samesite="Lax",
-            secure=current_app.config.get("SESSION_COOKIE_SECURE", False),
-        )
-        return response
+    set_cookie_when_sent(COOKIE, value, max_age_s=MAX_AGE_S, path="/auth")

@@ -88,7 +88,7 @@ def program(slug: str):
                 return see_other(url_for("staff.program", slug=slug))
             except StoreError as exc:
                 db.rollback()
-                add_error(form, "code", str(exc))
+                add_error(form, exc.field, str(exc))
         stash_form(form)
         return see_other(url_for("staff.program", slug=slug))
     restore_form(form)

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import after_this_request
 from flask import current_app
 from flask import request
 from itsdangerous import BadSignature
 from itsdangerous import URLSafeTimedSerializer
+
+from toolkit.web.cookies import set_cookie_when_sent
 
 COOKIE = "outcomes_tablet"
 MAX_AGE_S = 30 * 24 * 3600
@@ -48,16 +49,4 @@ def tablet_binding() -> TabletBinding | None:
 def bind_tablet(staff_id: int, program_id: int | None = None) -> None:
     """Bind this browser to ``staff_id`` (and ``program_id``) when the response is sent."""
     value = _serializer().dumps({"staff": staff_id, "program": program_id})
-
-    @after_this_request
-    def _set(response):
-        response.set_cookie(
-            COOKIE,
-            value,
-            max_age=MAX_AGE_S,
-            httponly=True,
-            samesite="Lax",
-            secure=current_app.config.get("SESSION_COOKIE_SECURE", False),
-            path="/",
-        )
-        return response
+    set_cookie_when_sent(COOKIE, value, max_age_s=MAX_AGE_S, path="/")

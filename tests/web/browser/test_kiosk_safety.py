@@ -196,7 +196,7 @@ def test_browser_back_never_resubmits_a_form(server, tablet):
         visited.append(page.url)
         try:
             response = page.go_back(wait_until="load", timeout=10_000)
-        except Exception as exc:  # noqa: BLE001 - any navigation error is a finding
+        except Exception as exc:  # any navigation error is a finding
             pytest.fail(f"Back from {visited[-1]} failed: {exc}")
         if response is None:  # nothing left in the history
             break

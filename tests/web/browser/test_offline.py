@@ -77,7 +77,7 @@ def test_answering_offline_with_a_risk_answer(server, browser, axe_source):
     shot(page, "40-kiosk-crisis-offline")
     page.click("button[value=continue]")
     page.wait_for_selector("input[type=number]")
-    assert page.is_visible("#offline-note")
+    page.wait_for_selector("#offline-note", state="visible", timeout=10_000)  # shown by the page script once it has loaded
     assert "Saved on this tablet" in page.inner_text("#offline-note")
     shot(page, "41-kiosk-offline-indicator", full_page=False)
     axe_check(page, axe_source)

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from toolkit.languages import LANGUAGES
 from toolkit.notify.service import wake as notify_now
 from toolkit.store.capture import save_page
 from toolkit.store.drafts import load_draft
@@ -116,7 +117,7 @@ def submit(n: int):
     complete = not missing and not invalid
     if action.startswith("lang:"):
         lang = action.removeprefix("lang:")
-        if lang not in ("en", "es"):
+        if lang not in LANGUAGES:
             abort(400, "Unknown language.")
         _keep_draft(ks, n, draft_fields(request.form, questions), key)
         ks.language = lang

@@ -30,6 +30,7 @@ from flask import request
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
+from toolkit.languages import LANGUAGES
 from toolkit.store.audit import record
 from toolkit.store.capture import save_page
 from toolkit.store.crisis import ask_for_staff
@@ -146,7 +147,7 @@ def _apply(ks: KioskSession, item: object) -> bool:
     elif kind == "lock":
         if ks.status == "active":
             close_session(db, ks, "paused", reason="idle (offline)")
-    elif item.get("lang") in ("en", "es"):
+    elif item.get("lang") in LANGUAGES:
         ks.language = item["lang"]
     else:
         raise BadItem("lang: not a kiosk language")

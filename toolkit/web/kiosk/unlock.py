@@ -19,6 +19,7 @@ from flask import session
 from flask import url_for
 from sqlalchemy import select
 
+from toolkit.languages import LANGUAGES
 from toolkit.store.audit import record
 from toolkit.store.crisis import continue_survey
 from toolkit.store.crisis import stop_survey
@@ -172,7 +173,7 @@ def next_start():
     program = _program_for(user, participant.program_id)
     wave = program.wave(request.form.get("wave", ""))
     language = request.form.get("language", "en")
-    if wave is None or language not in ("en", "es"):
+    if wave is None or language not in LANGUAGES:
         abort(400, "Choose a wave and a language.")
     try:
         return start_survey(participant, wave, language, user.id)
