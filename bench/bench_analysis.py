@@ -92,9 +92,9 @@ def main() -> None:
     t_floor, _ = best(lambda: [np.mean(b - a) for a, b in arrays], max(args.repeat, 5))
 
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    matched = result["participants"]["matched"]
-    n_scales = len(result["scales"])
-    pairs = sum(s["n_pairs"] for s in result["scales"])
+    matched = result.participants.matched
+    n_scales = len(result.scales)
+    pairs = sum(s.n_pairs for s in result.scales)
     print(f"participants: {args.people:,}; matched: {matched:,}; scales: {n_scales}; pairs over all scales: {pairs:,}")
     print(f"scoring (not part of the analysis target): {t_score:.2f} s")
     print(f"analysis: {t_analysis:.2f} s  (target < 5 s)")

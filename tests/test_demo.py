@@ -54,14 +54,14 @@ def test_recovery_improves_moderately_and_symptoms_barely(wide):
     from toolkit.pipeline import analyze_responses
 
     result = analyze_responses(wide, "baseline", "exit")
-    g = {s["instrument"]: s["g_av"] for s in result["scales"] if s["scale"] == "total"}
+    g = {s.instrument: s.g_av for s in result.scales if s.scale == "total"}
     for instrument in ("state_hope", "gse", "qpr15", "barc10", "mdes"):
         assert 0.2 <= g[instrument] <= 0.65, instrument
     for instrument in ("phq9", "gad7"):
         assert abs(g[instrument]) < 0.2, instrument
-    alphas = [s["alpha_pre"] for s in result["scales"] if s["scale"] == "total" and s["alpha_pre"] is not None]
+    alphas = [s.alpha_pre for s in result.scales if s.scale == "total" and s.alpha_pre is not None]
     assert all(0.75 <= a <= 0.96 for a in alphas)
-    assert np.isclose(result["participants"]["enrolled"], 400)
+    assert np.isclose(result.participants.enrolled, 400)
 
 
 @pytest.mark.slow

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 
@@ -64,7 +63,7 @@ def test_analysis_is_the_same_as_toolkit_analysis(wide):
 
     ours = pipeline.analyze_responses(wide, "baseline", "exit")
     theirs = analyze(wide, "baseline", "exit")
-    assert json.dumps(ours, sort_keys=True) == json.dumps(theirs, sort_keys=True)
+    assert ours.to_json() == theirs.to_json()
 
 
 def test_duplicate_rows_are_refused_as_by_the_analysis(wide):
@@ -83,18 +82,18 @@ def test_a_file_job_is_timed_step_by_step_and_has_no_alerts(responses, tmp_path,
                              input_file=responses, keep_html=True)
     assert pipeline.run_job(job, timings) == tmp_path / "r.pdf"
     assert {"read", "scoring", "analysis"} <= set(timings.steps)
-    assert written["result"]["alerts"] is None
+    assert written["result"].alerts is None
     assert written["keep_html"] is True
-    assert written["result"]["participants"]["enrolled"] == 90
+    assert written["result"].participants.enrolled == 90
 
 
 def test_a_program_job_reads_the_store_with_its_alerts(database, tmp_path, written):
     job = pipeline.ReportJob(out=tmp_path / "p.pdf", options=ReportOptions(program_name="Store"),
                              database_url=database, program=PROGRAM_SLUG)
     pipeline.run_job(job)
-    alerts = written["result"]["alerts"]
+    alerts = written["result"].alerts
     assert alerts is not None and alerts["raised"] >= 0
-    assert written["result"]["participants"]["enrolled"] == 90
+    assert written["result"].participants.enrolled == 90
 
 
 def test_site_jobs_read_only_their_site_and_carry_no_alerts(database, tmp_path, written):
@@ -106,7 +105,7 @@ def test_site_jobs_read_only_their_site_and_carry_no_alerts(database, tmp_path, 
     wide, alerts = pipeline.load_responses(job)
     assert set(wide["site"]) == {SITES[1]} and alerts is None
     pipeline.run_job(job)
-    assert [s["site"] for s in written["result"]["sites"]] == [SITES[1]]
+    assert [s.site for s in written["result"].sites] == [SITES[1]]
 
 
 def test_file_and_store_give_the_same_analysis(responses, database):
@@ -116,14 +115,15 @@ def test_file_and_store_give_the_same_analysis(responses, database):
     a = pipeline.analyze_responses(from_file, "baseline", "exit")
     b = pipeline.analyze_responses(from_store, "baseline", "exit")
     for key in ("participants", "attrition"):
-        assert a[key] == b[key], key
-    assert [(s["instrument"], s["scale"], s["n_pairs"]) for s in a["scales"]] == \
-        [(s["instrument"], s["scale"], s["n_pairs"]) for s in b["scales"]]
+        assert getattr(a, key) == getattr(b, key), key
+    assert [(s.instrument, s.scale, s.n_pairs) for s in a.scales] == \
+        [(s.instrument, s.scale, s.n_pairs) for s in b.scales]
 
 
 def test_suppress_withholds_small_counts(wide):
     result = pipeline.analyze_responses(wide, "baseline", "exit")
-    assert pipeline.suppress(result, 1000)["participants"] != result["participants"]
+    shown = pipeline.suppress(result, 1000)
+    assert shown.participants != result.participants and shown.suppression.threshold == 1000
 
 
 def test_importing_the_pipeline_is_cheap():

@@ -29,10 +29,14 @@ from dataclasses import dataclass
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
+from typing import TYPE_CHECKING
 
 from toolkit.report.build import Timings
 from toolkit.report.build import write_report
 from toolkit.report.options import ReportOptions
+
+if TYPE_CHECKING:
+    from toolkit.analysis.model import AnalysisResult
 
 __all__ = [
     "ReportJob", "Timings", "analyze_responses", "file_stem", "load_responses", "read_file",
@@ -108,7 +112,7 @@ def load_responses(job: ReportJob, timings: Timings | None = None) -> tuple[Any,
 
 
 def analyze_responses(wide: Any, pre: str, post: str, registry: Any = None,
-                      timings: Timings | None = None) -> dict:
+                      timings: Timings | None = None) -> AnalysisResult:
     """Score a wide response table and analyse change from ``pre`` to ``post`` (unsuppressed).
 
     The same checks and result as :func:`toolkit.analysis.analyze`, with the
@@ -130,8 +134,8 @@ def analyze_responses(wide: Any, pre: str, post: str, registry: Any = None,
         return analyze_scores(scored.scores, wide, pre, post, registry, invalid=scored.invalid)
 
 
-def suppress(result: dict, threshold: int) -> dict:
-    """The copy of a result that may be shown: small counts withheld."""
+def suppress(result: AnalysisResult, threshold: int) -> AnalysisResult:
+    """The copy of a result that may be shown: small counts and their statistics withheld."""
     from toolkit.analysis import suppress as withhold
 
     return withhold(result, threshold)
@@ -140,7 +144,7 @@ def suppress(result: dict, threshold: int) -> dict:
 # -- render ---------------------------------------------------------------------------------
 
 
-def render(result: dict, options: ReportOptions, out: Path | str, keep_html: bool = False,
+def render(result: AnalysisResult, options: ReportOptions, out: Path | str, keep_html: bool = False,
            timings: Timings | None = None) -> Path:
     """Write the PDF of an unsuppressed result; the report suppresses with ``options.suppress`` first."""
     return write_report(result, options, Path(out), keep_html=keep_html, timings=timings)
@@ -152,7 +156,7 @@ def run_job(job: ReportJob, timings: Timings | None = None) -> Path:
     wide, alerts = load_responses(job, timings)
     result = analyze_responses(wide, job.options.pre_wave, job.options.post_wave, timings=timings)
     if alerts is not None:
-        result["alerts"] = alerts
+        result = result.model_copy(update={"alerts": alerts})
     return render(result, job.options, job.out, keep_html=job.keep_html, timings=timings)
 
 

@@ -29,9 +29,9 @@ def test_other_waves_are_ignored_and_enrolled_counts_everyone():
     extra["participant"] = extra["participant"] + "-x"  # people seen only at 6 months
     res = analyze(pd.concat([wide, extra], ignore_index=True), "baseline", "exit")
     only_here = analyze(wide, "baseline", "exit")
-    assert res["participants"]["enrolled"] == 30 + extra["participant"].nunique()
-    assert res["participants"]["matched"] == only_here["participants"]["matched"]
-    assert res["scales"][0]["g_av"] == only_here["scales"][0]["g_av"]
+    assert res.participants.enrolled == 30 + extra["participant"].nunique()
+    assert res.participants.matched == only_here.participants.matched
+    assert res.scales[0].g_av == only_here.scales[0].g_av
 
 
 def test_a_scale_answered_by_nobody_is_left_out():
@@ -40,14 +40,14 @@ def test_a_scale_answered_by_nobody_is_left_out():
     for c in [f"gad7_{i}" for i in range(2, 8)]:
         wide[c] = float("nan")
     res = analyze(wide, "baseline", "exit")
-    assert "gad7" not in {s["instrument"] for s in res["scales"]}
-    assert res["data_quality"]["invalid_by_reason"]["not answered"] >= 60
+    assert "gad7" not in {s.instrument for s in res.scales}
+    assert res.data_quality.invalid_by_reason["not answered"] >= 60
 
 
 def test_no_group_column_means_no_ancova_and_no_sites():
     wide = synthetic_wide(30, seed=4, sites=(), groups=None)
     res = analyze(wide, "baseline", "exit")
-    assert res["sites"] == [] and all(s["ancova"] is None for s in res["scales"])
+    assert res.sites == [] and all(s.ancova is None for s in res.scales)
 
 
 def test_missing_item_percentage():
@@ -55,5 +55,5 @@ def test_missing_item_percentage():
     wide.loc[0, ["phq9_1", "phq9_2"]] = float("nan")  # 2 of 9 cells in one of 40 administered rows
     wide.loc[1, [f"phq9_{i}" for i in range(1, 10)]] = float("nan")  # not administered: not counted
     res = analyze(wide, "baseline", "exit")
-    assert res["data_quality"]["missing_item_pct"]["phq9"] == pytest.approx(100 * 2 / (39 * 9))
-    assert res["data_quality"]["missing_item_pct"]["service_use"] == 0.0
+    assert res.data_quality.missing_item_pct["phq9"] == pytest.approx(100 * 2 / (39 * 9))
+    assert res.data_quality.missing_item_pct["service_use"] == 0.0

@@ -21,8 +21,10 @@ import numpy as np
 import pytest
 from analysis_data import synthetic_wide
 
+from toolkit.analysis import AnalysisResult
 from toolkit.analysis import analyze
 from toolkit.analysis import suppress
+from toolkit.analysis import Withheld
 
 COUNT_KEYS = {
     "enrolled", "with_pre", "with_post", "matched", "n_pairs", "n_completers", "n_noncompleters",
@@ -196,6 +198,11 @@ def set_at(obj, path, value):
     get_at(obj, path[:-1])[path[-1]] = value
 
 
+def shown(res, threshold=11):
+    """What the display shows: the suppressed result in its JSON form (withheld values as their text)."""
+    return suppress(res, threshold).to_plain()
+
+
 def assert_safe(res, threshold=11):
     assert visible_small_counts(res, threshold) == []
     assert outsider_view(res, threshold).leaks() == []
@@ -211,7 +218,7 @@ def assert_safe(res, threshold=11):
 
 def test_checker_catches_a_subtraction_leak():
     # improved hidden, but unchanged, deteriorated and n_pairs shown: 50 - 45 - 0 = 5 leaks.
-    res = analyze(synthetic_wide(60, seed=2), "baseline", "exit")
+    res = analyze(synthetic_wide(60, seed=2), "baseline", "exit").to_plain()
     s = res["scales"][0]
     s.update(n_pairs=50)
     s["rci"].update(improved="<11", unchanged=45, deteriorated=0)
@@ -220,11 +227,11 @@ def test_checker_catches_a_subtraction_leak():
 
 
 def test_hidden_improved_gets_a_second_hidden_cell():
-    res = analyze(synthetic_wide(60, seed=2), "baseline", "exit")
+    res = analyze(synthetic_wide(60, seed=2), "baseline", "exit").to_plain()
     s = res["scales"][0]
     n = s["n_pairs"]
     s["rci"].update(improved=5, unchanged=n - 5, deteriorated=0, recovered=None, n_clinical_pre=None)
-    out = suppress(res)
+    out = shown(res)
     rci = out["scales"][0]["rci"]
     assert rci["improved"] == "<11" and rci["unchanged"] == "*" and rci["deteriorated"] == 0
     assert out["scales"][0]["n_pairs"] == n  # the statistics' n stays
@@ -235,10 +242,10 @@ def test_input_is_not_changed_and_large_clean_counts_stay():
     wide = synthetic_wide(400, seed=8, item_missing=0.0, follow_up=0.6)
     res = analyze(wide, "baseline", "exit")
     before = repr(res)
-    out = suppress(res)
+    out = shown(res)
     assert repr(res) == before
     assert out["participants"]["enrolled"] == 400 and out["participants"]["retention_pct"] is not None
-    assert out["scales"][0]["g_av"] == res["scales"][0]["g_av"]
+    assert out["scales"][0]["g_av"] == res.scales[0].g_av
     assert_safe(out)
 
 
@@ -250,8 +257,8 @@ def test_random_programs_leak_nothing(seed):
                           item_missing=float(rng.uniform(0, 0.12)),
                           sites=("A", "B", "C")[: int(rng.integers(0, 4))] or (),
                           groups=("peer", "comparison") if seed % 2 else None)
-    res = analyze(wide, "baseline", "exit")
-    out = suppress(res)
+    res = analyze(wide, "baseline", "exit").to_plain()
+    out = shown(res)
     assert_safe(out)
     # Each "*" is needed: showing any one of them again lets the outsider work out a small count.
     for path in withheld_paths({k: v for k, v in out.items() if k != "suppression"}):
@@ -259,12 +266,12 @@ def test_random_programs_leak_nothing(seed):
         set_at(again, path, get_at(res, path))
         assert outsider_view(again, 11).leaks(), f"{path} was withheld without need"
     # the same analysis suppressed at a lower threshold is safe at that threshold
-    assert_safe(suppress(res, threshold=5), threshold=5)
+    assert_safe(shown(res, threshold=5), threshold=5)
 
 
 def test_tiny_program_hides_every_small_count():
     res = analyze(synthetic_wide(6, seed=1), "baseline", "exit")
-    out = suppress(res)
+    out = shown(res)
     assert out["participants"]["enrolled"] == "<11"
     assert out["participants"]["retention_pct"] is None
     assert all(s["suppressed"] for s in out["scales"])
@@ -273,7 +280,7 @@ def test_tiny_program_hides_every_small_count():
 
 def test_threshold_text_follows_the_threshold():
     res = analyze(synthetic_wide(6, seed=1), "baseline", "exit")
-    out = suppress(res, threshold=5)
+    out = shown(res, threshold=5)
     assert out["suppression"]["small"] == "<5"
     assert "<11" not in repr(out)
     with pytest.raises(ValueError, match="threshold"):
@@ -282,6 +289,18 @@ def test_threshold_text_follows_the_threshold():
 
 def test_alerts_counts_are_suppressed():
     res = analyze(synthetic_wide(40, seed=3), "baseline", "exit")
-    res["alerts"] = {"raised": 4, "acknowledged": 30, "by_level": {"urgent": 3}}
-    out = suppress(res)
+    res.alerts = {"raised": 4, "acknowledged": 30, "by_level": {"urgent": 3}}
+    out = shown(res)
     assert out["alerts"] == {"raised": "<11", "acknowledged": 30, "by_level": {"urgent": "<11"}}
+
+
+def test_withheld_values_say_why():
+    res = analyze(synthetic_wide(6, seed=1), "baseline", "exit")
+    out = suppress(res)
+    assert isinstance(out, AnalysisResult) and out.suppression.threshold == 11
+    assert out.participants.enrolled == Withheld(reason="small count", text="<11")
+    scale = out.scales[0]
+    assert scale.suppressed is True
+    assert isinstance(scale.mean_change, Withheld) and scale.mean_change.reason == "small sample"
+    assert all(v is None or v.reason == "small sample" for v in scale.g_av_ci)
+    assert res.suppression is None and isinstance(res.participants.enrolled, int)  # the input is unchanged

@@ -23,7 +23,7 @@ def test_sections_in_the_order_of_the_report(result):
 
 
 def test_alerts_section_only_when_the_data_have_an_alert_log(result):
-    result["alerts"] = None
+    result.alerts = None
     ctx = build_context(result, OPTIONS)
     assert "alerts" not in [s["id"] for s in ctx["sections"]]
     assert ctx["alerts"] is None
@@ -34,7 +34,8 @@ def test_recovery_and_clinical_rows_come_from_their_own_domain_only(result):
     recovery = _names(ctx["recovery"]["rows"])
     clinical = _names(ctx["clinical"]["rows"]) | _names(ctx["clinical"]["counts"])
     assert recovery == {"Hope (State Hope)", "Self-efficacy (GSE)", "Empowerment (MDES)"}
-    assert clinical == {"Depression severity (PHQ-9)", "Anxiety severity (GAD-7)", "Nights in psychiatric hospital"}
+    assert clinical == {"Depression severity (PHQ-9)", "Anxiety severity (GAD-7)", "Psychiatric hospital nights",
+                        "Emergency-department visits", "Crisis contacts", "Nights in jail"}
     assert [r["area"] for r in ctx["recovery"]["rows"]] == ["Hope", "Empowerment", "Self-efficacy"]
 
 
@@ -59,15 +60,19 @@ def test_a_higher_threshold_withholds_more(result):
 def test_rows_carry_formatted_statistics(result):
     ctx = build_context(result, OPTIONS)
     hope = ctx["recovery"]["rows"][0]
+    s = result.scale("state_hope")
+    assert s.p_adjusted < 0.001
     assert (hope["pre"], hope["post"], hope["g"], hope["g_ci"], hope["p_adj"]) == (
-        "29.4 (7.1)", "32.5 (6.8)", "0.44", "[0.31, 0.57]", "< .001")
+        f"{s.pre_mean:.1f} ({s.pre_sd:.1f})", f"{s.post_mean:.1f} ({s.post_sd:.1f})", f"{s.g_av:.2f}",
+        f"[{s.g_av_ci[0]:.2f}, {s.g_av_ci[1]:.2f}]", "< .001")
+    assert (hope["pre"], hope["g"]) == ("29.1 (9.6)", "0.48")
     assert hope["verdict"] == "improved"
-    assert ctx["glance"]["tiles"][0] == {"value": "400", "label": "people enrolled"}
+    assert ctx["glance"]["tiles"][0] == {"value": "300", "label": "people enrolled"}
 
 
 def test_band_movement_is_summarised_only_when_no_cell_is_withheld(suppressed_result):
     ctx = build_context(suppressed_result, OPTIONS, already_suppressed=True)
-    table = ctx["clinical"]["bands"][0]
+    table = next(t for t in ctx["clinical"]["bands"] if "PHQ-9" in t["name"])
     assert table["labels"][0] == "minimal"
     assert table["rows"][1]["cells"][0] == {"text": "<11", "kind": "better"}
     assert table["summary"] == ""

@@ -77,7 +77,7 @@ def test_site_filter_keeps_only_those_sites(responses, monkeypatch, tmp_path):
     seen = {}
 
     def fake_write(result, options, out, keep_html=False, timings=None):
-        seen["sites"] = [s["site"] for s in result["sites"]]
+        seen["sites"] = [s.site for s in result.sites]
         seen["cover"] = options.sites
         out.write_bytes(b"%PDF-1.7 test")
         return out

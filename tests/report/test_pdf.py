@@ -30,7 +30,7 @@ def test_pdf_has_pages_text_and_fonts(result, tmp_path):
     text = "\n".join(page.extract_text() for page in reader.pages)
     for title in TITLES:
         assert title in text, title
-    for number in ("0.44", "[0.31, 0.57]", "<11", "Page 2 of", "Riverside Peer Network"):
+    for number in ("0.48", "[0.35, 0.61]", "<11", "Page 2 of", "Riverside Peer Network"):
         assert number in text, number
     root = reader.trailer["/Root"]
     assert "/StructTreeRoot" in root and root["/MarkInfo"]["/Marked"]  # tagged (PDF/UA-1)

@@ -5,6 +5,11 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
+from toolkit.analysis.model import Ancova
+from toolkit.analysis.model import CountSummary
+from toolkit.analysis.model import ReliableChange
+from toolkit.analysis.model import ScaleResult
+from toolkit.analysis.model import Withheld
 from toolkit.report import wording
 
 
@@ -13,8 +18,9 @@ def _plain(text):
 
 
 def _scale(g, lo, hi, p_adj, n=120, higher_is="better"):
-    return {"n_pairs": n, "g_av": g, "g_av_ci": [lo, hi], "p_adjusted": p_adj, "higher_is": higher_is,
-            "pre_mean": 20.0, "post_mean": 20.0 + g, "kind": "score"}
+    # Only the fields the sentences read (model_construct: no validation, the others unset).
+    return ScaleResult.model_construct(n_pairs=n, g_av=g, g_av_ci=[lo, hi], p_adjusted=p_adj, higher_is=higher_is,
+                                       pre_mean=20.0, post_mean=20.0 + g, kind="score")
 
 
 def test_verdict_follows_the_interval():
@@ -59,8 +65,10 @@ def test_worsening_is_said_plainly():
 
 
 def test_withheld_scales_are_not_described():
-    assert "Fewer than 11 people" in wording.score_sentence({"n_pairs": "<11", "g_av": None}, 1)
-    assert "cannot be worked out" in wording.score_sentence({"n_pairs": "*", "g_av": None}, 1)
+    small = Withheld(reason="small count", text="<11")
+    star = Withheld(reason="complementary", text="*")
+    assert "Fewer than 11 people" in wording.score_sentence(ScaleResult.model_construct(n_pairs=small, g_av=None), 1)
+    assert "cannot be worked out" in wording.score_sentence(ScaleResult.model_construct(n_pairs=star, g_av=None), 1)
 
 
 @given(
@@ -81,17 +89,19 @@ def test_sentences_never_overclaim(g, half, p_adj, skew):
 
 
 def test_count_sentence_reports_totals_and_the_wilcoxon_test():
-    scale = {"n_pairs": 240, "p_adjusted": 0.03, "g_av": 0.1, "g_av_ci": [-0.03, 0.23],
-             "counts": {"pre_total": 216, "post_total": 144, "pre_any": 38, "post_any": 27}}
+    counts = CountSummary(pre_total=216, post_total=144, pre_median=0.0, post_median=0.0, pre_any=38, post_any=27)
+    scale = ScaleResult.model_construct(n_pairs=240, p_adjusted=0.03, g_av=0.1, g_av_ci=[-0.03, 0.23], counts=counts)
     text = _plain(wording.count_sentence(scale))
     assert "the total fell from 216 to 144" in text
     assert "statistically significant (Wilcoxon signed-rank test, adjusted p = .030)" in text
-    scale["p_adjusted"] = 0.2
+    scale.p_adjusted = 0.2
     assert "significant" not in wording.count_sentence(scale)
 
 
 def test_reliable_change_sentence_keeps_withheld_counts_withheld():
-    rci = {"threshold": 6, "improved": 41, "unchanged": 197, "deteriorated": "<11", "recovered": 19, "n_clinical_pre": 150}
+    rci = ReliableChange(threshold=6, sd=None, reliability=None, source="Test (2001)", basis="published threshold",
+                         improved=41, unchanged=197, deteriorated=Withheld(reason="small count", text="<11"),
+                         recovered=19, n_clinical_pre=150)
     text = _plain(wording.reliable_change_sentence(rci, 261, "points"))
     assert "A change of at least 6 points counts as reliable." in text
     assert "41 (16%) reliably improved" in text
@@ -100,7 +110,8 @@ def test_reliable_change_sentence_keeps_withheld_counts_withheld():
 
 
 def test_ancova_sentence_names_the_reference_group_and_makes_no_significance_claim():
-    text = _plain(wording.ancova_sentence({"groups": ["comparison", "peer"], "adjusted_difference": 2.34,
-                                    "ci": [0.5, 4.2], "p": 0.01, "partial_eta_sq": 0.031, "n": 180}, 1))
+    ancova = Ancova(groups=["comparison", "peer"], group_n=[90, 90], adjusted_difference=2.34, ci=[0.5, 4.2],
+                    p=0.01, partial_eta_sq=0.031, n=180)
+    text = _plain(wording.ancova_sentence(ancova, 1))
     assert "the peer group's average follow-up score was 2.3 points higher than the comparison group's" in text
     assert "significant" not in text

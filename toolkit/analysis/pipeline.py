@@ -1,4 +1,4 @@
-"""The outcome analysis of a wide response file, from scale scores to a plain result."""
+"""The outcome analysis of a wide response file, from scale scores to a typed result (:mod:`toolkit.analysis.model`)."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from toolkit.analysis.matching import flow
 from toolkit.analysis.matching import matched_participants
 from toolkit.analysis.matching import pair_scores
 from toolkit.analysis.matching import participant_attributes
+from toolkit.analysis.model import AnalysisResult
 from toolkit.analysis.multiplicity import adjust_families
 from toolkit.analysis.quality import data_quality
 from toolkit.analysis.reliability import alpha_at_pre
@@ -60,11 +61,12 @@ def check_unique_rows(wide: pd.DataFrame) -> None:
         ])
 
 
-def analyze(wide: pd.DataFrame, pre: str, post: str, registry: Registry | None = None) -> dict:
+def analyze(wide: pd.DataFrame, pre: str, post: str, registry: Registry | None = None) -> AnalysisResult:
     """Score a wide response file and analyse change from wave ``pre`` to wave ``post``.
 
-    Returns the unsuppressed result as plain, JSON-able Python (see
-    ``docs/methods.md`` for every field and formula). Raises
+    Returns the unsuppressed :class:`~toolkit.analysis.model.AnalysisResult`
+    (see ``docs/methods.md`` for every field and formula; ``to_json()`` is
+    the file ``outcomes analyze`` writes). Raises
     :class:`InputFileError` when a wave is not in the file.
     """
     from toolkit.scoring import score
@@ -83,7 +85,7 @@ def analyze_scores(
     post: str,
     registry: Registry,
     invalid: dict[str, int] | None = None,
-) -> dict:
+) -> AnalysisResult:
     """The analysis from already computed scale scores (the long table of ``toolkit.scoring.score``)."""
     pairs, participants = pair_scores(scores, pre, post)
     people = participant_attributes(wide, pre)
@@ -112,7 +114,7 @@ def analyze_scores(
         "data_quality": data_quality(wide, scores, invalid or {}, registry),
         "alerts": None,
     }
-    return plain(result)
+    return AnalysisResult.model_validate(plain(result))
 
 
 def _scale_result(

@@ -1,25 +1,33 @@
 """Small-cell suppression of an analysis result for display.
 
-:func:`suppress` returns a copy of the result in which
+:func:`suppress` returns a new :class:`~toolkit.analysis.model.AnalysisResult`
+(the input is not changed) in which
 
-* every count from 1 to ``threshold - 1`` is the text ``"<11"`` (the text
-  uses the threshold);
-* further counts are the text ``"*"`` where that is needed so that no
-  withheld small count can be worked out by subtraction from totals or from
-  the other cells of a row or column (see :mod:`toolkit.analysis.disclosure`
-  and the relations in :mod:`toolkit.analysis.suppression_model`);
-* statistics computed on fewer than ``threshold`` people are None, and the
-  object that held them carries ``"suppressed": true``. Statistics that
-  would reveal a withheld count (t, df, confidence intervals reveal n) are
-  withheld with it.
+* every count from 1 to ``threshold - 1`` is ``Withheld(reason="small count",
+  text="<11")`` (the text uses the threshold);
+* further counts are ``Withheld(reason="complementary", text="*")`` where
+  that is needed so that no withheld small count can be worked out by
+  subtraction from totals or from the other cells of a row or column (see
+  :mod:`toolkit.analysis.disclosure` and the relations in
+  :mod:`toolkit.analysis.suppression_model`);
+* statistics computed on fewer than ``threshold`` people are
+  ``Withheld(reason="small sample")`` (written as ``null``), and the object
+  that held them has ``suppressed`` True. Statistics that would reveal a
+  withheld count (t, df, confidence intervals reveal n) are withheld with it.
+
+Its JSON (``to_json()``) shows a withheld count as its text and a withheld
+statistic as ``null``.
 """
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 from toolkit.analysis.disclosure import protect
+from toolkit.analysis.model import AnalysisResult
+from toolkit.analysis.model import Part
+from toolkit.analysis.model import Suppression
+from toolkit.analysis.model import Withheld
 from toolkit.analysis.suppression_model import build_table
 
 WITHHELD = "*"
@@ -30,6 +38,8 @@ SCALE_STATS = (
 ALPHA_STATS = ("alpha_pre", "alpha_pre_ci", "alpha_low")
 ANCOVA_STATS = ("adjusted_difference", "ci", "p", "partial_eta_sq")
 SAMPLE_BASES = ("sample baseline SD and reference reliability", "sample baseline SD and alpha", "reference SD and alpha")
+#: A statistic withheld because it was computed on too few people (or reveals a withheld count).
+SMALL_SAMPLE = Withheld(reason="small sample")
 
 
 def small_text(threshold: int) -> str:
@@ -37,69 +47,82 @@ def small_text(threshold: int) -> str:
     return f"<{threshold}"
 
 
-def _set(result: dict, path: tuple, value: Any) -> None:
-    target = result
+def _set(result: AnalysisResult, path: tuple, value: Any) -> None:
+    """Put ``value`` at ``path`` (field names, list indices and dict keys, from the count table)."""
+    target: Any = result
     for key in path[:-1]:
-        target = target[key]
-    target[path[-1]] = value
+        target = getattr(target, key) if isinstance(target, Part) else target[key]
+    if isinstance(target, Part):
+        setattr(target, path[-1], value)
+    else:
+        target[path[-1]] = value
 
 
-def _withhold(obj: dict, fields: tuple[str, ...]) -> None:
+def _withheld(value: Any) -> Any:
+    """A statistic (or each end of an interval) withheld; None stays None (nothing to withhold)."""
+    if isinstance(value, list):
+        return [None if v is None else SMALL_SAMPLE for v in value]
+    return None if value is None else SMALL_SAMPLE
+
+
+def _withhold(obj: Part, fields: tuple[str, ...]) -> None:
     for name in fields:
-        if name in obj and obj[name] is not None:
-            obj[name] = [None, None] if isinstance(obj[name], list) else None
-    obj["suppressed"] = True
+        setattr(obj, name, _withheld(getattr(obj, name)))
+    obj.suppressed = True
 
 
 def _count(value: Any) -> float | None:
     return value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
 
-def _statistics(out: dict, threshold: int) -> None:
+def _statistics(out: AnalysisResult, threshold: int) -> None:
     """Withhold statistics computed on fewer than ``threshold`` people or on a withheld count."""
-    for scale in out["scales"]:
-        scale.setdefault("suppressed", False)
-        n = _count(scale.get("n_pairs"))
+    for scale in out.scales:
+        if scale.suppressed is None:
+            scale.suppressed = False
+        n = _count(scale.n_pairs)
         if n is None or n < threshold:
             _withhold(scale, SCALE_STATS)
-            if scale.get("counts"):
-                for key in ("pre_median", "post_median"):
-                    scale["counts"][key] = None
-        alpha_n = scale.get("alpha_n")
-        if alpha_n == WITHHELD:
+            if scale.counts is not None:
+                scale.counts.pre_median = _withheld(scale.counts.pre_median)
+                scale.counts.post_median = _withheld(scale.counts.post_median)
+        alpha_n = scale.alpha_n
+        if isinstance(alpha_n, Withheld) and alpha_n.reason == "complementary":
             _withhold(scale, ("alpha_pre_ci",))
-        elif scale.get("alpha_pre") is not None and (_count(alpha_n) is None or alpha_n < threshold):
+        elif scale.alpha_pre is not None and (_count(alpha_n) is None or alpha_n < threshold):
             _withhold(scale, ALPHA_STATS)
-        rci = scale.get("rci") or {}
-        with_pre = _count(scale.get("with_pre"))
-        if rci.get("basis") in SAMPLE_BASES and (with_pre is None or with_pre < threshold):
-            for key in ("threshold", "sd", "reliability"):
-                rci[key] = None
-            scale["suppressed"] = True
-        anc = scale.get("ancova")
+        rci = scale.rci
+        with_pre = _count(scale.with_pre)
+        if rci.basis in SAMPLE_BASES and (with_pre is None or with_pre < threshold):
+            rci.threshold, rci.sd, rci.reliability = (_withheld(v) for v in (rci.threshold, rci.sd, rci.reliability))
+            scale.suppressed = True
+        anc = scale.ancova
         if anc is not None:
-            sizes = [_count(anc.get("n")), *(_count(v) for v in anc.get("group_n", []))]
-            anc.setdefault("suppressed", False)
+            sizes = [_count(anc.n), *(_count(v) for v in anc.group_n)]
+            if anc.suppressed is None:
+                anc.suppressed = False
             if any(v is None or v < threshold for v in sizes):
                 _withhold(anc, ANCOVA_STATS)
-    for row in out["attrition"]:
-        row.setdefault("suppressed", False)
-        a, b = _count(row.get("n_completers")), _count(row.get("n_noncompleters"))
+    for row in out.attrition:
+        if row.suppressed is None:
+            row.suppressed = False
+        a, b = _count(row.n_completers), _count(row.n_noncompleters)
         if a is None or a < threshold:
             _withhold(row, ("completer_mean", "completer_sd"))
         if b is None or b < threshold:
             _withhold(row, ("noncompleter_mean", "noncompleter_sd"))
         if a is None or b is None or min(a, b) < threshold:
             _withhold(row, ("mean_difference", "standardized_difference"))
-    for site in out["sites"]:
-        for entry in site["scales"]:
-            entry.setdefault("suppressed", False)
-            n = _count(entry.get("n_pairs"))
+    for site in out.sites:
+        for entry in site.scales:
+            if entry.suppressed is None:
+                entry.suppressed = False
+            n = _count(entry.n_pairs)
             if n is None or n < threshold:
                 _withhold(entry, ("mean_change", "g_av"))
-    flow = out["participants"]
-    if _count(flow.get("matched")) is None or _count(flow.get("with_pre")) is None:
-        flow["retention_pct"] = None
+    flow = out.participants
+    if _count(flow.matched) is None or _count(flow.with_pre) is None:
+        flow.retention_pct = _withheld(flow.retention_pct)
 
 
 def _alerts(value: Any, threshold: int) -> Any:
@@ -109,43 +132,47 @@ def _alerts(value: Any, threshold: int) -> Any:
     if isinstance(value, list):
         return [_alerts(v, threshold) for v in value]
     if isinstance(value, int) and not isinstance(value, bool) and 1 <= value < threshold:
-        return small_text(threshold)
+        return Withheld(reason="small count", text=small_text(threshold))
     return value
 
 
-def suppress(result: dict, threshold: int = 11) -> dict:
-    """A copy of an analysis result that is safe to show (the input is not changed).
+def suppress(result: AnalysisResult | dict, threshold: int = 11) -> AnalysisResult:
+    """A new result that is safe to show, with :class:`Withheld` values (the input is not changed).
 
     Parameters
     ----------
-    result : dict
-        The plain result of :func:`toolkit.analysis.analyze`.
+    result : AnalysisResult
+        The result of :func:`toolkit.analysis.analyze` (or its plain form, which is validated first).
     threshold : int
         Smallest count that may be shown (default 11: counts 1-10 are withheld).
 
     Examples
     --------
-    >>> r = {"participants": {"enrolled": 40, "with_pre": 40, "with_post": 5, "matched": 5,
-    ...                       "retention_pct": 12.5},
-    ...      "attrition": [], "scales": [], "sites": [], "data_quality": None, "alerts": None}
-    >>> suppress(r)["participants"]
+    >>> from toolkit.analysis.model import DataQuality, Participants
+    >>> r = AnalysisResult(
+    ...     pre_wave="baseline", post_wave="exit", toolkit_version="0", attrition=[], scales=[], sites=[],
+    ...     participants=Participants(enrolled=40, with_pre=40, with_post=5, matched=5, retention_pct=12.5),
+    ...     data_quality=DataQuality(rows=45, scores=0, invalid_scores=0, invalid_by_reason={},
+    ...                              insufficient_items=0, missing_item_pct={}))
+    >>> shown = suppress(r).participants
+    >>> shown.matched, shown.retention_pct.reason
+    (Withheld(reason='small count', text='<11'), 'small sample')
+    >>> suppress(r).to_plain()["participants"]
     {'enrolled': 40, 'with_pre': 40, 'with_post': '<11', 'matched': '<11', 'retention_pct': None}
     """
     if not isinstance(threshold, int) or threshold < 1:
         raise ValueError(f"threshold: {threshold!r} is not a positive whole number; use e.g. 11")
-    out = copy.deepcopy(result)
-    table = build_table(out, threshold)
+    source = result if isinstance(result, AnalysisResult) else AnalysisResult.model_validate(result)
+    table = build_table(source.to_plain(), threshold)
     primary, complementary = protect(table, threshold)
-    for names, text in ((primary, small_text(threshold)), (complementary, WITHHELD)):
+    out = source.model_copy(deep=True)
+    marks = (Withheld(reason="small count", text=small_text(threshold)), Withheld(reason="complementary", text=WITHHELD))
+    for names, mark in zip((primary, complementary), marks, strict=True):
         for name in names:
             for path in table.cells[name].paths:
-                _set(out, path, text)
+                _set(out, path, mark)
     _statistics(out, threshold)
-    if out.get("alerts") is not None:
-        out["alerts"] = _alerts(out["alerts"], threshold)
-    out["suppression"] = {
-        "threshold": threshold,
-        "small": small_text(threshold),
-        "withheld": WITHHELD,
-    }
+    if out.alerts is not None:
+        out.alerts = _alerts(out.alerts, threshold)
+    out.suppression = Suppression(threshold=threshold, small=small_text(threshold), withheld=WITHHELD)
     return out

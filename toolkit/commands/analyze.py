@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from toolkit.commands.common import fail_on_problems
 from toolkit.errors import CommandError
 
+if TYPE_CHECKING:
+    from toolkit.analysis.model import AnalysisResult
 
-def write_json_atomically(data: dict, out: Path) -> None:
-    """Write ``data`` as JSON via a temporary file, so a failure leaves nothing half-written."""
+
+def write_result(result: AnalysisResult, out: Path) -> None:
+    """Write the result's JSON via a temporary file, so a failure leaves nothing half-written."""
     from toolkit.files import write_text_atomically
 
-    write_text_atomically(Path(out), json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n")
+    write_text_atomically(Path(out), result.to_json())
 
 
 @click.command()
@@ -47,17 +50,16 @@ def analyze(input_file: Path, pre: str, post: str, out: Path, suppressed: bool, 
         registry = default_registry()
         wide = read_file(input_file, registry)
         result = analyze_responses(wide, pre, post, registry)
-    if not result["scales"]:
+    if not result.scales:
         raise CommandError(
             str(input_file),
             f"no scale has a valid score at '{pre}' or '{post}'; check the item columns"
             " (named by item id, e.g. phq9_1) and the wave names",
         )
-    if suppressed:
-        result = suppress(result, threshold)
-    write_json_atomically(result, out)
-    flow = result["participants"]
+    shown = suppress(result, threshold) if suppressed else result
+    write_result(shown, out)
+    flow = shown.participants
     click.echo(
-        f"{flow['enrolled']} enrolled, {flow['with_pre']} with a score at '{pre}', {flow['with_post']} with a"
-        f" score at '{post}', {flow['matched']} matched; {len(result['scales'])} scales analysed; written to {out}."
+        f"{flow.enrolled} enrolled, {flow.with_pre} with a score at '{pre}', {flow.with_post} with a"
+        f" score at '{post}', {flow.matched} matched; {len(shown.scales)} scales analysed; written to {out}."
     )

@@ -14,8 +14,12 @@ from dataclasses import dataclass
 from dataclasses import field
 from pathlib import Path
 from typing import Any
+from typing import TYPE_CHECKING
 
 from toolkit.report.options import ReportOptions
+
+if TYPE_CHECKING:
+    from toolkit.analysis.model import AnalysisResult
 
 
 @dataclass
@@ -38,7 +42,7 @@ class Timings:
         return sum(self.steps.values())
 
 
-def report_html(result: dict, options: ReportOptions, registry: Any = None, timings: Timings | None = None) -> str:
+def report_html(result: AnalysisResult, options: ReportOptions, registry: Any = None, timings: Timings | None = None) -> str:
     """The report HTML for an (unsuppressed) analysis result; suppression is applied here."""
     from toolkit.instruments import default_registry
     from toolkit.report import charts
@@ -56,7 +60,7 @@ def report_html(result: dict, options: ReportOptions, registry: Any = None, timi
 
 
 def write_report(
-    result: dict,
+    result: AnalysisResult,
     options: ReportOptions,
     out: Path | str,
     keep_html: bool = False,

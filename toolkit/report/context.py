@@ -14,6 +14,7 @@ import mimetypes
 from pathlib import Path
 from typing import Any
 
+from toolkit.analysis.model import AnalysisResult
 from toolkit.report import formatting as fmt
 from toolkit.report import supporting
 from toolkit.report import wording
@@ -24,7 +25,7 @@ from toolkit.report.outcomes import DOMAINS
 COMPLEMENTARY = "*"
 
 
-def suppressed(result: dict[str, Any], threshold: int) -> dict[str, Any]:
+def suppressed(result: AnalysisResult, threshold: int) -> AnalysisResult:
     """The result with small cells withheld (see :mod:`toolkit.analysis.suppression`)."""
     from toolkit.analysis.suppression import suppress
 
@@ -46,13 +47,13 @@ def logo_uri(path: Path | None) -> str | None:
     return f"data:{mime};base64,{base64.b64encode(Path(path).read_bytes()).decode('ascii')}"
 
 
-def build_context(result: dict[str, Any], options: ReportOptions, registry: Any = None,
+def build_context(result: AnalysisResult, options: ReportOptions, registry: Any = None,
                   already_suppressed: bool = False) -> dict[str, Any]:
-    """Build the report context from an analysis result dict.
+    """Build the report context from an analysis result.
 
     Parameters
     ----------
-    result : dict
+    result : AnalysisResult
         The analysis result (``toolkit.analysis``), unsuppressed.
     options : ReportOptions
         Program name, waves, suppression threshold, logo.
@@ -61,14 +62,16 @@ def build_context(result: dict[str, Any], options: ReportOptions, registry: Any 
     already_suppressed : bool
         Set when ``result`` has been through ``suppress`` already.
     """
+    if already_suppressed and not result.is_suppressed:
+        raise ValueError("already_suppressed: the result has not been through suppress()")
     data = result if already_suppressed else suppressed(result, options.suppress)
     ranges = scale_ranges(registry)
-    titles = {s["instrument"]: s.get("short_title") or s["instrument"] for s in data.get("scales", [])}
-    recovery = domain_section(data.get("scales", []), "recovery", ranges)
-    clinical = domain_section(data.get("scales", []), "clinical", ranges)
+    titles = {s.instrument: s.short_title or s.instrument for s in data.scales}
+    recovery = domain_section(data.scales, "recovery", ranges)
+    clinical = domain_section(data.scales, "clinical", ranges)
     flow = supporting.participation(data, options.pre_name, options.post_name, ranges)
     alerts = supporting.alerts(data)
-    site_names = list(options.sites) or [str(s.get("site")) for s in data.get("sites") or []]
+    site_names = list(options.sites) or [s.site for s in data.sites]
     sections = [
         ("glance", "At a glance"),
         ("participation", "Participation and retention"),
@@ -88,7 +91,7 @@ def build_context(result: dict[str, Any], options: ReportOptions, registry: Any 
             "post": options.post_name,
             "sites": site_names,
             "instruments": _instruments(data),
-            "version": data.get("toolkit_version", ""),
+            "version": data.toolkit_version,
             "generated": options.generated.strftime("%-d %B %Y"),
             "logo": logo_uri(options.logo),
             "threshold": options.suppress,
@@ -108,11 +111,11 @@ def build_context(result: dict[str, Any], options: ReportOptions, registry: Any 
     }
 
 
-def _instruments(data: dict[str, Any]) -> dict[str, list[str]]:
+def _instruments(data: AnalysisResult) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {"recovery": [], "clinical": []}
-    for s in data.get("scales", []):
-        name = str(s.get("instrument_title") or s.get("short_title") or s["instrument"])
-        bucket = out.setdefault(str(s.get("domain")), [])
+    for s in data.scales:
+        name = s.instrument_title or s.short_title or s.instrument
+        bucket = out[s.domain]
         if name not in bucket:
             bucket.append(name)
     return out

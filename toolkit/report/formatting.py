@@ -1,13 +1,17 @@
 """How numbers are written in the report.
 
-Every cell of the report goes through these functions, so a suppressed
-value (a string such as ``"<11"``) is always shown as it is and a missing
-statistic is always shown the same way.
+Every cell of the report goes through these functions, so a withheld count
+(a :class:`~toolkit.analysis.model.Withheld` with a text such as ``"<11"``)
+is always shown as its text, and a missing or withheld statistic is always
+shown the same way.
 """
 
 from __future__ import annotations
 
-import math
+from toolkit.analysis.model import Withheld
+
+#: A number of the analysis result: a number, missing (None), or withheld.
+Value = int | float | Withheld | None
 
 MINUS = "\u2212"
 DASH = "\u2013"
@@ -17,24 +21,32 @@ SUPPRESSED = "suppressed"
 
 
 def is_suppressed(value: object) -> bool:
-    """True for a value withheld by small-cell suppression (a string such as ``"<11"``)."""
-    return isinstance(value, str)
+    """True for a count withheld by small-cell suppression, which is shown as its text (``"<11"``, ``"*"``).
+
+    A withheld statistic has no text: it is shown as missing.
+
+    >>> is_suppressed(Withheld(reason="small count", text="<11")), is_suppressed(Withheld(reason="small sample"))
+    (True, False)
+    """
+    return isinstance(value, Withheld) and value.text is not None
 
 
-def is_number(value: object) -> bool:
-    """True for a finite int or float (not a bool)."""
-    return (
-        isinstance(value, int | float)
-        and not isinstance(value, bool)
-        and math.isfinite(float(value))
-    )
+def known(value: object) -> float | None:
+    """The value as a float, or None when it is missing or withheld.
+
+    >>> known(3), known(None), known(Withheld(reason="small count", text="<11"))
+    (3.0, None, None)
+    """
+    if value is None or isinstance(value, Withheld):
+        return None
+    return float(value)  # type: ignore[arg-type]
 
 
 def _signed(text: str) -> str:
     return MINUS + text[1:] if text.startswith("-") else text
 
 
-def num(value: object, decimals: int = 1, signed: bool = False) -> str:
+def num(value: Value, decimals: int = 1, signed: bool = False) -> str:
     """A number with fixed decimals and a true minus sign; ``"<11"`` stays as it is.
 
     >>> num(-0.456, 2)
@@ -44,9 +56,10 @@ def num(value: object, decimals: int = 1, signed: bool = False) -> str:
     """
     if is_suppressed(value):
         return str(value)
-    if not is_number(value):
+    x = known(value)
+    if x is None:
         return NOT_AVAILABLE
-    text = f"{float(value):.{decimals}f}"
+    text = f"{x:.{decimals}f}"
     if float(text) == 0:
         text = text.lstrip("-")
     elif signed and not text.startswith("-"):
@@ -54,38 +67,41 @@ def num(value: object, decimals: int = 1, signed: bool = False) -> str:
     return _signed(text)
 
 
-def count(value: object) -> str:
+def count(value: Value) -> str:
     """A count with thousands separators; ``"<11"`` stays as it is."""
     if is_suppressed(value):
         return str(value)
-    if not is_number(value):
+    x = known(value)
+    if x is None:
         return NOT_AVAILABLE
-    return f"{int(round(float(value))):,}"
+    return f"{int(round(x)):,}"
 
 
-def pct(value: object, decimals: int = 0) -> str:
+def pct(value: Value, decimals: int = 0) -> str:
     """A percentage such as ``"65%"``."""
     if is_suppressed(value):
         return str(value)
-    if not is_number(value):
+    x = known(value)
+    if x is None:
         return NOT_AVAILABLE
-    return f"{float(value):.{decimals}f}%"
+    return f"{x:.{decimals}f}%"
 
 
-def share(part: object, whole: object) -> str:
+def share(part: Value, whole: Value) -> str:
     """``part`` as a percentage of ``whole`` (blank when either is withheld or zero)."""
-    if not (is_number(part) and is_number(whole)) or float(whole) == 0:
+    a, b = known(part), known(whole)
+    if a is None or b is None or b == 0:
         return ""
-    return f"{100 * float(part) / float(whole):.0f}%"
+    return f"{100 * a / b:.0f}%"
 
 
-def p_value(value: object) -> str:
+def p_value(value: Value) -> str:
     """A p-value in APA style: ``"< .001"``, ``".034"``, ``"1.00"`` is written ``"> .999"``."""
     if is_suppressed(value):
         return str(value)
-    if not is_number(value):
+    p = known(value)
+    if p is None:
         return NOT_AVAILABLE
-    p = float(value)
     if p < 0.001:
         return "< .001"
     if p > 0.999:
@@ -93,7 +109,7 @@ def p_value(value: object) -> str:
     return f"{p:.3f}".lstrip("0")
 
 
-def p_phrase(value: object) -> str:
+def p_phrase(value: Value) -> str:
     """A p-value for running text: ``"p < .001"`` or ``"p = .034"``."""
     text = p_value(value).replace(" ", NBSP)
     return f"p{NBSP}{text}" if text.startswith(("<", ">")) else f"p{NBSP}={NBSP}{text}"
@@ -102,31 +118,32 @@ def p_phrase(value: object) -> str:
 def interval(ci: object, decimals: int = 2, brackets: bool = True) -> str:
     """A confidence interval, ``"[0.12, 0.48]"`` or ``"0.12 to 0.48"``."""
     if not isinstance(ci, list | tuple) or len(ci) != 2:
-        return NOT_AVAILABLE if not is_suppressed(ci) else str(ci)
+        return NOT_AVAILABLE
     lo, hi = ci
-    if not (is_number(lo) and is_number(hi)):
+    if known(lo) is None or known(hi) is None:
         return NOT_AVAILABLE
     if brackets:
         return f"[{num(lo, decimals)}, {num(hi, decimals)}]"
     return f"{num(lo, decimals)}{NBSP}to{NBSP}{num(hi, decimals)}"
 
 
-def alpha(value: object) -> str:
+def alpha(value: Value) -> str:
     """Cronbach's alpha without the leading zero, as in ``".84"``."""
     if is_suppressed(value):
         return str(value)
-    if not is_number(value):
+    x = known(value)
+    if x is None:
         return NOT_AVAILABLE
-    text = f"{float(value):.2f}"
-    return _signed(text.replace("0.", ".", 1) if abs(float(value)) < 1 else text)
+    text = f"{x:.2f}"
+    return _signed(text.replace("0.", ".", 1) if abs(x) < 1 else text)
 
 
-def mean_sd(mean: object, sd: object, decimals: int = 1) -> str:
+def mean_sd(mean: Value, sd: Value, decimals: int = 1) -> str:
     """``"12.3 (4.5)"``; a withheld mean is shown as withheld."""
     if is_suppressed(mean) or is_suppressed(sd):
         return SUPPRESSED
-    if not is_number(mean):
+    if known(mean) is None:
         return NOT_AVAILABLE
-    if not is_number(sd):
+    if known(sd) is None:
         return num(mean, decimals)
     return f"{num(mean, decimals)} ({num(sd, decimals)})"

@@ -12,15 +12,19 @@ The sentences never claim more than the statistics show:
 
 from __future__ import annotations
 
-from typing import Any
-
+from toolkit.analysis.model import Ancova
+from toolkit.analysis.model import AttritionRow
+from toolkit.analysis.model import ReliableChange
+from toolkit.analysis.model import ScaleResult
+from toolkit.analysis.model import Withheld
 from toolkit.report.formatting import count
 from toolkit.report.formatting import interval
-from toolkit.report.formatting import is_number
 from toolkit.report.formatting import is_suppressed
+from toolkit.report.formatting import known
 from toolkit.report.formatting import num
 from toolkit.report.formatting import p_phrase
 from toolkit.report.formatting import share
+from toolkit.report.formatting import Value
 
 ALPHA = 0.05
 IMPROVED = "improved"
@@ -29,7 +33,7 @@ NO_CLEAR_CHANGE = "no clear change"
 NOT_REPORTED = "not reported"
 
 
-def verdict(g: object, ci: object) -> str:
+def verdict(g: Value, ci: list[Value] | None) -> str:
     """Direction of change from an improvement-oriented effect size and its 95% CI.
 
     Parameters
@@ -53,10 +57,10 @@ def verdict(g: object, ci: object) -> str:
     >>> verdict(0.1, [-0.05, 0.25])
     'no clear change'
     """
-    if not is_number(g) or not isinstance(ci, list | tuple) or len(ci) != 2:
+    if known(g) is None or not isinstance(ci, list | tuple) or len(ci) != 2:
         return NOT_REPORTED
-    lo, hi = ci
-    if not (is_number(lo) and is_number(hi)):
+    lo, hi = known(ci[0]), known(ci[1])
+    if lo is None or hi is None:
         return NOT_REPORTED
     if lo > 0:
         return IMPROVED
@@ -85,25 +89,26 @@ def magnitude(g: float) -> str:
     return "large"
 
 
-def significance(p_adjusted: object, direction: str) -> str:
+def significance(p_adjusted: Value, direction: str) -> str:
     """The clause about the adjusted p-value, or ``""`` when there is none to state."""
-    if not is_number(p_adjusted):
+    p = known(p_adjusted)
+    if p is None:
         return ""
     p_text = "adjusted " + p_phrase(p_adjusted)
     clear = direction in (IMPROVED, WORSENED)
-    if float(p_adjusted) < ALPHA and clear:
+    if p < ALPHA and clear:
         return f"The change is statistically significant after adjustment for multiple comparisons ({p_text})."
     if clear:
         return (
             "After adjustment for the number of outcomes tested, the change could still be"
             f" due to chance ({p_text})."
         )
-    if float(p_adjusted) < ALPHA:
+    if p < ALPHA:
         return f"The adjusted test ({p_text}) and the effect-size interval disagree, so read this result with caution."
     return f"Chance cannot be ruled out ({p_text})."
 
 
-def withheld_sentence(n: object) -> str:
+def withheld_sentence(n: Value) -> str:
     """Why an outcome's results are not shown, from its withheld count."""
     text = str(n)
     if text.startswith("<"):
@@ -114,30 +119,31 @@ def withheld_sentence(n: object) -> str:
     )
 
 
-def _movement(pre: object, post: object, decimals: int) -> str:
-    if not (is_number(pre) and is_number(post)):
+def _movement(pre: Value, post: Value, decimals: int) -> str:
+    x, y = known(pre), known(post)
+    if x is None or y is None:
         return ""
     a, b = num(pre, decimals), num(post, decimals)
     if a == b:
         return f"The average score stayed at {a}"
-    word = "rose" if float(post) > float(pre) else "fell"
+    word = "rose" if y > x else "fell"
     return f"The average score {word} from {a} to {b}"
 
 
-def score_sentence(scale: dict[str, Any], decimals: int) -> str:
+def score_sentence(scale: ScaleResult, decimals: int) -> str:
     """What happened on one scored scale, in two or three short sentences."""
-    n = scale.get("n_pairs")
-    if is_suppressed(n):
+    n = scale.n_pairs
+    if isinstance(n, Withheld):
         return withheld_sentence(n)
-    if is_number(n) and 0 < float(n) and not is_number(scale.get("g_av")):
+    g = known(scale.g_av)
+    if n > 0 and g is None:
         return "The change could not be estimated (for example, every score was the same)."
-    if not is_number(n) or float(n) == 0:
+    if n == 0 or g is None:
         return "No one had a score at both waves, so there is no change to report."
-    direction = verdict(scale.get("g_av"), scale.get("g_av_ci"))
-    better = "higher" if scale.get("higher_is") == "better" else "lower"
-    g = scale["g_av"]
-    effect = f"g_av = {num(g, 2)} (95% CI {interval(scale.get('g_av_ci'), 2, brackets=False)})"
-    movement = _movement(scale.get("pre_mean"), scale.get("post_mean"), decimals)
+    direction = verdict(scale.g_av, scale.g_av_ci)
+    better = "higher" if scale.higher_is == "better" else "lower"
+    effect = f"g_av = {num(g, 2)} (95% CI {interval(scale.g_av_ci, 2, brackets=False)})"
+    movement = _movement(scale.pre_mean, scale.post_mean, decimals)
     people = f"{count(n)} people had both scores"
     if direction == IMPROVED:
         head = f"Improved, a {magnitude(g)} effect: {effect}."
@@ -150,25 +156,25 @@ def score_sentence(scale: dict[str, Any], decimals: int) -> str:
         parts.append(f"{movement} ({better} is better); {people}.")
     else:
         parts.append(f"{people[0].upper()}{people[1:]}.")
-    clause = significance(scale.get("p_adjusted"), direction)
+    clause = significance(scale.p_adjusted, direction)
     if clause:
         parts.append(clause)
     return " ".join(parts)
 
 
-def count_sentence(scale: dict[str, Any]) -> str:
+def count_sentence(scale: ScaleResult) -> str:
     """What happened on a count (service use) measure."""
-    counts = scale.get("counts") or {}
-    n = scale.get("n_pairs")
-    if is_suppressed(n):
+    counts = scale.counts
+    n = scale.n_pairs
+    if isinstance(n, Withheld):
         return withheld_sentence(n)
-    if not counts:
+    if counts is None:
         return "No counts were recorded at both waves."
-    if not is_number(n) or float(n) == 0:
+    if n == 0:
         return "No one answered at both waves, so there is no change to report."
-    pre, post = counts.get("pre_total"), counts.get("post_total")
+    pre, post = counts.pre_total, counts.post_total
     parts = []
-    if is_number(pre) and is_number(post):
+    if known(pre) is not None and known(post) is not None:
         if float(post) == float(pre):
             parts.append(f"Among the {count(n)} people who answered at both waves, the total stayed at {count(pre)}.")
         else:
@@ -177,40 +183,41 @@ def count_sentence(scale: dict[str, Any]) -> str:
                 f"Among the {count(n)} people who answered at both waves, the total {word}"
                 f" from {count(pre)} to {count(post)}."
             )
-    any_pre, any_post = counts.get("pre_any"), counts.get("post_any")
-    if not (is_suppressed(any_pre) or is_suppressed(any_post)) and is_number(any_pre) and is_number(any_post):
+    any_pre, any_post = counts.pre_any, counts.post_any
+    if known(any_pre) is not None and known(any_post) is not None:
         parts.append(f"{count(any_pre)} people reported any at baseline and {count(any_post)} at follow-up.")
-    p_adj = scale.get("p_adjusted")
-    if is_number(p_adj):
+    p_adj = known(scale.p_adjusted)
+    if p_adj is not None:
         p_text = "adjusted " + p_phrase(p_adj)
-        if float(p_adj) < ALPHA:
+        if p_adj < ALPHA:
             parts.append(f"The change is statistically significant (Wilcoxon signed-rank test, {p_text}).")
         else:
             parts.append(f"The Wilcoxon signed-rank test cannot rule out chance ({p_text}).")
     return " ".join(parts)
 
 
-def reliable_change_sentence(rci: dict[str, Any] | None, n_pairs: object, unit: str) -> str:
+def reliable_change_sentence(rci: ReliableChange | None, n_pairs: Value, unit: str) -> str:
     """How many people changed by more than the reliable change threshold."""
-    if not rci or not is_number(rci.get("threshold")) or not is_number(n_pairs) or not n_pairs:
+    threshold = known(rci.threshold) if rci is not None else None
+    if threshold is None or not known(n_pairs):
         return ""
-    thr = num(rci["threshold"], 1 if float(rci["threshold"]) % 1 else 0)
+    thr = num(threshold, 1 if threshold % 1 else 0)
     parts = [f"A change of at least {thr} {unit} counts as reliable."]
     named = [("improved", "reliably improved"), ("unchanged", "showed no reliable change"), ("deteriorated", "reliably deteriorated")]
     shown = []
     for key, words in named:
-        value = rci.get(key)
+        value = getattr(rci, key)
         if is_suppressed(value):
             shown.append(f"{value} {words}")
-        elif is_number(value):
+        elif known(value) is not None:
             shown.append(f"{count(value)} ({share(value, n_pairs)}) {words}")
     if shown:
         parts.append(f"Of {count(n_pairs)} people, " + "; ".join(shown) + ".")
-    recovered, clinical = rci.get("recovered"), rci.get("n_clinical_pre")
+    recovered, clinical = rci.recovered, rci.n_clinical_pre
     if recovered is not None and clinical is not None:
         if is_suppressed(recovered) or is_suppressed(clinical):
             parts.append(f"Recovered (reliable improvement ending below the clinical cut-off): {recovered} of {clinical} who started in the clinical range.")
-        elif is_number(clinical) and float(clinical) > 0:
+        elif (known(clinical) or 0) > 0:
             parts.append(
                 f"Of the {count(clinical)} people who started in the clinical range, {count(recovered)}"
                 f" ({share(recovered, clinical)}) recovered: they improved reliably and ended below the clinical cut-off."
@@ -218,7 +225,7 @@ def reliable_change_sentence(rci: dict[str, Any] | None, n_pairs: object, unit: 
     return " ".join(parts)
 
 
-def attrition_summary(rows: list[tuple[dict[str, Any], str, str]]) -> str:
+def attrition_summary(rows: list[tuple[AttritionRow, str, str]]) -> str:
     """One sentence on how people who left differed at baseline from those who stayed.
 
     ``rows`` holds (attrition row, outcome name, higher_is). Only differences
@@ -226,12 +233,11 @@ def attrition_summary(rows: list[tuple[dict[str, Any], str, str]]) -> str:
     """
     worse, better = [], []
     for row, name, higher_is in rows:
-        d = row.get("standardized_difference")
-        a, b = row.get("completer_mean"), row.get("noncompleter_mean")
-        if not (is_number(d) and is_number(a) and is_number(b)) or abs(float(d)) < 0.2:
+        d, a, b = known(row.standardized_difference), known(row.completer_mean), known(row.noncompleter_mean)
+        if d is None or a is None or b is None or abs(d) < 0.2:
             continue
-        left_higher = float(b) > float(a)
-        (worse if left_higher == (higher_is == "worse") else better).append((name, abs(float(d))))
+        left_higher = b > a
+        (worse if left_higher == (higher_is == "worse") else better).append((name, abs(d)))
     parts = []
     for group, words in ((worse, "worse off"), (better, "better off")):
         if group:
@@ -248,19 +254,19 @@ def attrition_summary(rows: list[tuple[dict[str, Any], str, str]]) -> str:
     return text
 
 
-def ancova_sentence(ancova: dict[str, Any] | None, decimals: int) -> str:
+def ancova_sentence(ancova: Ancova | None, decimals: int) -> str:
     """The baseline-adjusted comparison between two groups, stated without a significance claim."""
-    if not ancova or not ancova.get("groups"):
+    if ancova is None:
         return ""
-    reference, other = ancova["groups"]
-    if not is_number(ancova.get("adjusted_difference")):
+    reference, other = ancova.groups
+    diff = known(ancova.adjusted_difference)
+    if diff is None:
         return f"Too few people in the {reference} or {other} group had both scores to compare the groups."
-    diff = float(ancova["adjusted_difference"])
     word = "higher" if diff > 0 else "lower"
     return (
         f"Adjusting for baseline scores, the {other} group's average follow-up score was"
         f" {num(abs(diff), decimals)} points {word} than the {reference} group's"
-        f" (95% CI for the difference {interval(ancova.get('ci'), decimals, brackets=False)};"
-        f" {p_phrase(ancova.get('p'))}; partial eta squared {num(ancova.get('partial_eta_sq'), 3)};"
-        f" n = {count(ancova.get('n'))})."
+        f" (95% CI for the difference {interval(ancova.ci, decimals, brackets=False)};"
+        f" {p_phrase(ancova.p)}; partial eta squared {num(ancova.partial_eta_sq, 3)};"
+        f" n = {count(ancova.n)})."
     )
