@@ -1,15 +1,21 @@
-"""Scoring throughput: 100,000 wide rows x 8 instruments.
+"""Scoring throughput: the engine on 100,000 wide rows x 8 instruments, and `outcomes score` end to end.
 
-Prints rows/second for the scoring engine and for the whole `outcomes score`
-path (read CSV, score, write CSV), and the ratio to the floor: one numpy pass
-(``np.nansum(axis=1)``) over the same float item matrix.
+1. The scoring engine: rows/second and the ratio to its floor, one numpy pass
+   (``np.nansum(axis=1)``) over the same float item matrix.
+2. `outcomes score` end to end on 200,000 wide rows x 6 instruments (read the
+   CSV, check it, score, write the long CSV), run in-process through the
+   command's function, and the ratio to its floor: pandas reads the CSV, sums
+   each instrument's items and writes the long table (participant, wave,
+   instrument, sum) with ``to_csv``.
 
-Run: .venv/bin/python bench/bench_scoring.py [--rows 100000]
+Run: .venv/bin/python bench/bench_scoring.py [--rows 100000] [--e2e-rows 200000] [--repeat 9] [--e2e-repeat 5]
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import statistics
 import tempfile
 import time
@@ -23,9 +29,10 @@ from toolkit.instruments.schema import ChoiceScale
 from toolkit.scoring import score
 
 INSTRUMENTS = ["phq9", "gad7", "k10", "gse", "state_hope", "adult_hope", "qpr15", "barc10"]
+E2E_INSTRUMENTS = INSTRUMENTS[:6]
 
 
-def make_wide(n: int, seed: int = 1) -> pd.DataFrame:
+def make_wide(n: int, seed: int = 1, instruments: list[str] = INSTRUMENTS) -> pd.DataFrame:
     """A wide frame of random valid answers with 3% of cells missing."""
     reg = default_registry()
     rng = np.random.default_rng(seed)
@@ -33,7 +40,7 @@ def make_wide(n: int, seed: int = 1) -> pd.DataFrame:
         "participant": np.char.add("p", np.arange(n).astype(str)).astype(object),
         "wave": np.where(np.arange(n) % 2, "exit", "baseline").astype(object),
     }
-    for inst_id in INSTRUMENTS:
+    for inst_id in instruments:
         inst = reg.get(inst_id)
         for item in inst.items:
             scale = inst.response_scales[item.scale]
@@ -54,10 +61,50 @@ def timed(fn, repeat: int) -> tuple[float, float]:
     return min(times), statistics.median(times)
 
 
+def pandas_floor(src: Path, out: Path, items: dict[str, list[str]]) -> None:
+    """The simplest `score`: read the CSV, sum each instrument's items, write the long table."""
+    wide = pd.read_csv(src)
+    long = pd.concat(
+        [
+            pd.DataFrame({"participant": wide["participant"], "wave": wide["wave"], "instrument": inst, "score": wide[cols].sum(axis=1)})
+            for inst, cols in items.items()
+        ],
+        ignore_index=True,
+    )
+    long.to_csv(out, index=False)
+
+
+def end_to_end(rows: int, repeat: int) -> None:
+    """`outcomes score` in-process (its click function) against the pandas floor, best of ``repeat`` each."""
+    from toolkit.commands.score import score as score_command
+
+    reg = default_registry()
+    wide = make_wide(rows, seed=2, instruments=E2E_INSTRUMENTS)
+    items = {i: [item.id for item in reg.get(i).items] for i in E2E_INSTRUMENTS}
+    with tempfile.TemporaryDirectory() as tmp:
+        src, out, floor_out = Path(tmp) / "wide.csv", Path(tmp) / "scores.csv", Path(tmp) / "floor.csv"
+        wide.to_csv(src, index=False)
+
+        def command() -> None:
+            with contextlib.redirect_stdout(io.StringIO()):
+                score_command.callback(input_file=src, out=out)
+
+        floor, floor_median = timed(lambda: pandas_floor(src, floor_out, items), repeat)
+        run, run_median = timed(command, repeat)
+        n_out = sum(1 for _ in open(out, encoding="utf-8")) - 1
+        mb = out.stat().st_size / 1e6
+    print(f"\noutcomes score end to end: {rows:,} wide rows x {len(E2E_INSTRUMENTS)} instruments ({', '.join(E2E_INSTRUMENTS)}) -> {n_out:,} scale scores, {mb:.0f} MB CSV")
+    print(f"floor  pandas read_csv, sum per instrument, to_csv ({rows * len(E2E_INSTRUMENTS):,} rows): best {floor:5.2f} s, median {floor_median:5.2f} s")
+    print(f"outcomes score (in-process)           : best {run:5.2f} s, median {run_median:5.2f} s  ({rows / run:,.0f} rows/s)")
+    print(f"ratio outcomes score / floor (best of {repeat}): {run / floor:.2f}x  (target <= 1.5x)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=9)
+    parser.add_argument("--e2e-rows", type=int, default=200_000)
+    parser.add_argument("--e2e-repeat", type=int, default=5)
     args = parser.parse_args()
     reg = default_registry()
     wide = make_wide(args.rows)
@@ -69,24 +116,12 @@ def main() -> None:
     engine, engine_median = timed(lambda: score(wide, reg), args.repeat)
     result = score(wide, reg)
 
-    with tempfile.TemporaryDirectory() as tmp:
-        src = Path(tmp) / "wide.csv"
-        wide.to_csv(src, index=False)
-        from toolkit.exchange.wide_file import read_wide
-
-        read, _ = timed(lambda: read_wide(src, reg), 1)
-        frame = read_wide(src, reg)
-        t0 = time.perf_counter()
-        out = score(frame, reg).scores
-        out.to_csv(Path(tmp) / "scores.csv", index=False)
-        end_to_end = read + time.perf_counter() - t0
-
     n = args.rows
     print(f"rows: {n:,}  instruments: {len(INSTRUMENTS)}  item columns: {len(item_cols)}  scale scores: {len(result.scores):,}")
     print(f"floor  np.nansum over the item matrix : best {floor * 1000:7.1f} ms, median {floor_median * 1000:7.1f} ms  ({n / floor:,.0f} rows/s)")
     print(f"engine score(wide)                    : best {engine * 1000:7.1f} ms, median {engine_median * 1000:7.1f} ms  ({n / engine:,.0f} rows/s)")
     print(f"ratio engine / floor (best of {args.repeat}): {engine / floor:.1f}x")
-    print(f"outcomes score path (read CSV, score, write CSV): {end_to_end:.2f} s  ({n / end_to_end:,.0f} rows/s)")
+    end_to_end(args.e2e_rows, args.e2e_repeat)
 
 
 if __name__ == "__main__":

@@ -8,6 +8,11 @@ same gunicorn settings whose POST inserts one row. Afterwards the database is
 checked for lost or duplicated pages.
 
 Run: .venv/bin/python bench/bench_web.py [--tablets 50] [--rounds 3] [--think 5] [--workers 2]
+     .venv/bin/python bench/bench_web.py --startup [--repeat 7]
+``--startup`` measures start-up instead: from starting ``outcomes serve`` (an
+already migrated database, as on a restart) to the first ``200`` on
+``/kiosk/lock``, against the simplest reference, gunicorn starting a bare
+Flask app under the same settings and answering its first ``GET``.
 ``--rounds`` is how many participants each tablet serves in turn; between
 them a staff member signs in again and hands the tablet over, as in use.
 ``--think`` is the mean pause (seconds) a person spends on each page before
@@ -18,9 +23,11 @@ step); 0 sends pages back to back (a stress test, not a tablet).
 from __future__ import annotations
 
 import argparse
+import http.client
 import os
 import random
 import sqlite3
+import statistics
 import subprocess
 import tempfile
 import threading
@@ -31,6 +38,7 @@ from tablet_client import free_port
 from tablet_client import GUNICORN
 from tablet_client import hand_over
 from tablet_client import HIDDEN
+from tablet_client import OUTCOMES
 from tablet_client import PASSWORD
 from tablet_client import pct
 from tablet_client import RADIOS
@@ -57,6 +65,60 @@ def save():
     con.close()
     return redirect("/done")
 '''
+
+
+BARE_STARTUP_APP = '''
+from flask import Flask
+app = Flask(__name__)
+@app.get("/kiosk/lock")
+def lock():
+    return "locked"
+'''
+
+
+def first_200(command: list[str], env: dict, port: int, log: Path, limit_s: float = 60) -> float:
+    """Seconds from starting ``command`` to the first 200 answer to ``GET /kiosk/lock`` on ``port``."""
+    start = time.perf_counter()
+    with open(log, "a") as err:
+        proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=err)
+    try:
+        while time.perf_counter() - start < limit_s:
+            if proc.poll() is not None:
+                raise SystemExit(f"{command[0]} exited with {proc.returncode}; see {log}")
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=limit_s)
+                conn.request("GET", "/kiosk/lock")
+                response = conn.getresponse()
+                response.read()
+                conn.close()
+                if response.status == 200:
+                    return time.perf_counter() - start
+            except OSError:  # not listening yet
+                pass
+            time.sleep(0.005)
+        raise SystemExit(f"no 200 from {command[0]} within {limit_s:g} s")
+    finally:
+        proc.terminate()
+        proc.wait(timeout=15)
+
+
+def startup(workers: int, threads: int, repeat: int) -> None:
+    """`outcomes serve` start to first kiosk page, against gunicorn starting a bare Flask app."""
+    worker_class = "gthread" if threads > 1 else "sync"
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        env = set_up(folder, [])  # migrated, one program and one staff account
+        (folder / "bare_startup.py").write_text(BARE_STARTUP_APP)
+        serve, bare = [], []
+        for _ in range(repeat):  # alternate, so both see the same background load
+            port = free_port()
+            serve.append(first_200([OUTCOMES, "serve", "--port", str(port), "--workers", str(workers), "--threads", str(threads)], env, port, folder / "serve.log"))
+            port = free_port()
+            bare.append(first_200([GUNICORN, "--chdir", str(folder), "-w", str(workers), "--threads", str(threads), "-k", worker_class, "-b", f"127.0.0.1:{port}", "--no-control-socket", "--log-level", "warning", "bare_startup:app"], env, port, folder / "bare.log"))
+    print(f"start-up to the first 200 on /kiosk/lock, gunicorn {workers} workers x {threads} threads, SQLite, {repeat} starts each")
+    print(f"outcomes serve    : best {min(serve):.2f} s, median {statistics.median(serve):.2f} s")
+    print(f"bare Flask app    : best {min(bare):.2f} s, median {statistics.median(bare):.2f} s")
+    print(f"ratio (best): {min(serve) / min(bare):.1f}x; target: outcomes serve < 1 s: {'met' if min(serve) < 1 else 'NOT met'}")
 
 
 def set_up(folder: Path, codes: list[str]) -> dict:
@@ -212,7 +274,12 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--limit", type=float, default=300, help="stop waiting after this many seconds")
+    parser.add_argument("--startup", action="store_true", help="measure start-up to the first kiosk page instead")
+    parser.add_argument("--repeat", type=int, default=7, help="starts of each server with --startup")
     args = parser.parse_args()
+    if args.startup:
+        startup(args.workers, args.threads, args.repeat)
+        return
     if not 1 <= args.tablets <= 200:
         raise SystemExit("--tablets: use 1 to 200")
     if not 1 <= args.rounds <= 20:

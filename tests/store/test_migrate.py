@@ -88,3 +88,30 @@ def test_upgrading_a_database_with_data_keeps_every_row(db_url):
     assert [tuple(w) for w in waves] == [("baseline", 0), ("exit", None)]
     assert tuple(program) == ("UTC", 900, False)
     engine.dispose()
+
+
+def test_declared_head_is_alembics_head():
+    from toolkit.store.migrate import declared_head
+
+    assert declared_head() == head_revision()
+
+
+def test_upgrade_if_behind_skips_alembic_at_head_and_upgrades_otherwise(tmp_path):
+    import subprocess
+    import sys
+
+    from toolkit.store.engine import make_engine
+    from toolkit.store.migrate import upgrade_if_behind
+
+    url = f"sqlite:///{tmp_path / 'db.sqlite'}"
+    engine = make_engine(url)
+    assert upgrade_if_behind(engine) is True  # an empty database: Alembic creates the schema
+    assert is_current(engine)
+    assert upgrade_if_behind(engine) is False
+    engine.dispose()
+    script = (
+        "import sys; from toolkit.store.engine import make_engine; from toolkit.store.migrate import upgrade_if_behind;"
+        f" e = make_engine({url!r}); print(upgrade_if_behind(e), 'alembic' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["False", "False"]

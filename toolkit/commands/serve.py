@@ -88,12 +88,12 @@ def serve(host: str, port: int, workers: int, threads: int, database: str | None
     from toolkit.store.engine import database_url
     from toolkit.store.engine import default_instance_path
     from toolkit.store.engine import describe_url
-    from toolkit.store.migrate import upgrade
+    from toolkit.store.migrate import upgrade_if_behind
     from toolkit.web.security import load_secret_key
 
     url = database_url(override=database)
     engine = open_database(url)
-    upgrade(engine)
+    upgrade_if_behind(engine)  # Alembic is imported only when the schema is not at the newest revision
     engine.dispose()
     instance = default_instance_path()
     secret = load_secret_key(str(instance))  # created once, before workers fork

@@ -19,6 +19,7 @@ import pandas as pd
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
+from toolkit.exchange.csv_writer import write_csv
 from toolkit.exchange.escape import escaped
 
 if TYPE_CHECKING:
@@ -55,10 +56,14 @@ def _write_xlsx(frame: pd.DataFrame, path: Path) -> None:
 
 
 def write_table(frame: pd.DataFrame, path: Path | str) -> None:
-    """Write ``frame`` to ``path``: XLSX when it ends in ``.xlsx``, else CSV; text cells escaped."""
+    """Write ``frame`` to ``path``: XLSX when it ends in ``.xlsx``, else CSV; text cells escaped.
+
+    CSV goes through :func:`toolkit.exchange.csv_writer.write_csv` (the same bytes as
+    pandas, several times faster on a long scores table), or pandas for columns of
+    other kinds.
+    """
     path = Path(path)
-    safe = escaped(frame)
     if path.suffix.lower() == ".xlsx":
-        _write_xlsx(safe, path)
-    else:
-        safe.to_csv(path, index=False, lineterminator=CSV_LINE_END)
+        _write_xlsx(escaped(frame), path)
+    elif not write_csv(frame, path):
+        escaped(frame).to_csv(path, index=False, lineterminator=CSV_LINE_END)

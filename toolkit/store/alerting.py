@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from toolkit.instruments.schema import Instrument
 from toolkit.store.answers import DECLINED
 from toolkit.store.audit import record
 from toolkit.store.models import Administration
@@ -17,6 +17,9 @@ from toolkit.store.models import AlertChange
 from toolkit.store.models import KioskSession
 from toolkit.store.outbox import enqueue
 from toolkit.store.page_times import PageTimes
+
+if TYPE_CHECKING:
+    from toolkit.instruments.schema import Instrument
 
 
 @dataclass

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
-from toolkit.instruments import Registry
-from toolkit.instruments.schema import ChoiceScale
-from toolkit.instruments.schema import Instrument
-from toolkit.instruments.schema import Item
 from toolkit.store.errors import MissingAnswersError
 from toolkit.store.errors import TamperedInputError
 from toolkit.store.models import KioskSession
+
+if TYPE_CHECKING:
+    from toolkit.instruments import Registry
+    from toolkit.instruments.schema import Instrument
+    from toolkit.instruments.schema import Item
 
 DECLINED = None
 """The answer value that means "prefer not to say"."""
@@ -41,6 +43,8 @@ def check_answer(inst: Instrument, item: Item, value: float | None, risk_decline
                 f"{item.id}: this question cannot be declined; choose one of the answers"
             )
         return
+    from toolkit.instruments.schema import ChoiceScale  # loaded already: inst is an Instrument
+
     scale = inst.response_scales[item.scale]
     if isinstance(scale, ChoiceScale):
         ok = float(value) in scale.values

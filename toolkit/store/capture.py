@@ -6,14 +6,13 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from dataclasses import field
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from toolkit.instruments import Registry
-from toolkit.instruments.schema import Instrument
 from toolkit.store.alerting import update_alerts
 from toolkit.store.answers import DECLINED
 from toolkit.store.answers import page_instrument
@@ -31,6 +30,10 @@ from toolkit.store.models import ItemResponse
 from toolkit.store.models import KioskSession
 from toolkit.store.models import PageSave
 from toolkit.store.page_times import PageTimes
+
+if TYPE_CHECKING:
+    from toolkit.instruments import Registry
+    from toolkit.instruments.schema import Instrument
 
 
 @dataclass

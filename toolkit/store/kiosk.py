@@ -5,11 +5,11 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from toolkit.instruments import Registry
 from toolkit.store.audit import record
 from toolkit.store.drafts import discard_draft
 from toolkit.store.errors import StoreError
@@ -19,6 +19,9 @@ from toolkit.store.models import Participant
 from toolkit.store.models import Program
 from toolkit.store.models import utcnow
 from toolkit.store.models import Wave
+
+if TYPE_CHECKING:
+    from toolkit.instruments import Registry
 
 
 def token_hash(token: str) -> str:

@@ -16,7 +16,6 @@ from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlsplit
 
-from toolkit.instruments.rules import did_you_mean
 from toolkit.store.errors import StoreError
 from toolkit.store.models import PAGE_MODES
 from toolkit.store.models import Program
@@ -133,6 +132,8 @@ def check_time_zone(name: str) -> str:
     """An IANA time zone name such as ``America/New_York``."""
     name = (name or "").strip()
     if name not in _zones():
+        from toolkit.instruments.rules import did_you_mean
+
         hint = did_you_mean(name, _zones()).removeprefix("; ")
         raise fail(
             "time_zone",

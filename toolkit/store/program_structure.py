@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func
 from sqlalchemy import select
@@ -18,7 +19,6 @@ from sqlalchemy.orm import Session
 
 from toolkit.errors import NotAdministrableError
 from toolkit.errors import UnknownInstrumentError
-from toolkit.instruments import Registry
 from toolkit.store.errors import StoreError
 from toolkit.store.models import Administration
 from toolkit.store.models import BatteryEntry
@@ -27,6 +27,9 @@ from toolkit.store.models import Program
 from toolkit.store.models import Wave
 from toolkit.store.schedule import as_spec
 from toolkit.store.schedule import WaveSpec
+
+if TYPE_CHECKING:
+    from toolkit.instruments import Registry
 
 ALTERNATIVES = {"phq8": "phq9"}
 """Instruments a program may choose in place of another: PHQ-8 leaves out the self-harm item

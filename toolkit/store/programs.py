@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from typing import Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from toolkit.instruments import Registry
 from toolkit.store.audit import record
 from toolkit.store.errors import DuplicateError
 from toolkit.store.errors import NotFoundError
@@ -31,6 +31,9 @@ from toolkit.store.program_structure import set_waves
 from toolkit.store.schedule import format_waves
 from toolkit.store.schedule import parse_waves
 from toolkit.store.schedule import WaveSpec
+
+if TYPE_CHECKING:
+    from toolkit.instruments import Registry
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")

@@ -21,8 +21,6 @@ from datetime import datetime
 from datetime import timedelta
 
 from sqlalchemy import delete
-from sqlalchemy.dialects import postgresql
-from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Session
 
 from toolkit.store.engine import begin_write
@@ -70,8 +68,11 @@ def now() -> datetime:
 
 
 def _ensure_rows(session: Session, keys: list[Key], at: datetime) -> None:
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    # the dialects are imported here, so the web app starts without PostgreSQL's on SQLite
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
     rows = [{"scope": s, "key": k, "failures": 0, "last_at": at} for s, k in keys]
     session.execute(insert(SignInLimit).values(rows).on_conflict_do_nothing())
 

@@ -10,14 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from dataclasses import field
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from toolkit.errors import UnknownInstrumentError
-from toolkit.instruments import Registry
-from toolkit.instruments.schema import ChoiceScale
-from toolkit.instruments.schema import Instrument
 from toolkit.store.models import Administration
 from toolkit.store.models import Alert
 from toolkit.store.models import AlertChange
@@ -27,6 +25,10 @@ from toolkit.store.models import Participant
 from toolkit.store.models import Program
 from toolkit.store.outbox import notifications_for
 from toolkit.web.i18n import local
+
+if TYPE_CHECKING:
+    from toolkit.instruments import Registry
+    from toolkit.instruments.schema import Instrument
 
 
 @dataclass(frozen=True)
@@ -129,6 +131,8 @@ def _answer_text(inst: Instrument | None, item_id: str, value, declined) -> str:
     text = f"{float(value):g}"
     if inst is None:
         return text
+    from toolkit.instruments.schema import ChoiceScale  # loaded already: inst is an Instrument
+
     scale = inst.response_scales[inst.item(item_id).scale]
     if isinstance(scale, ChoiceScale):
         label = next((local(o.label, "en") for o in scale.options if float(o.value) == float(value)), "")

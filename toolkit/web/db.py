@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from flask import current_app
 from flask import Flask
 from flask import g
 from flask import request
 from sqlalchemy.orm import Session
 
-from toolkit.instruments import Registry
 from toolkit.store.engine import begin_write
 from toolkit.store.engine import make_engine
 from toolkit.store.engine import make_sessionmaker
+
+if TYPE_CHECKING:
+    from toolkit.instruments import Registry
 
 SLOW_HASH_ENDPOINTS = frozenset({"auth.login_post", "kiosk.unlock_post"})
 OWN_TRANSACTIONS = frozenset({

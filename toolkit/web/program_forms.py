@@ -12,6 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
+from typing import TYPE_CHECKING
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField
@@ -27,9 +28,11 @@ from wtforms.validators import NumberRange
 from wtforms.validators import Optional
 from wtforms.validators import ValidationError
 
-from toolkit.instruments import Registry
 from toolkit.store.models import Program
 from toolkit.store.schedule import format_waves
+
+if TYPE_CHECKING:
+    from toolkit.instruments import Registry
 
 PAGE_MODE_CHOICES = [
     SelectChoice("section", "One instrument per page"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
@@ -16,13 +17,13 @@ from wtforms.validators import InputRequired
 from wtforms.validators import NumberRange
 from wtforms.validators import Optional
 
-from toolkit.instruments.schema import ChoiceScale
-from toolkit.instruments.schema import CountScale
-from toolkit.instruments.schema import Instrument
 from toolkit.store.answers import allows_decline
 from toolkit.store.answers import DECLINED
 from toolkit.store.errors import TamperedInputError
 from toolkit.web.i18n import local
+
+if TYPE_CHECKING:
+    from toolkit.instruments.schema import Instrument
 
 DECLINE_VALUE = "declined"
 DECLINE_SUFFIX = "__declined"
@@ -91,6 +92,9 @@ def page_form_class(
 def _build(
     inst: Instrument, items: tuple[str, ...], lang: str, risk_decline: bool
 ) -> tuple[type[PageForm], tuple[Question, ...]]:
+    from toolkit.instruments.schema import ChoiceScale  # loaded already: inst is an Instrument
+    from toolkit.instruments.schema import CountScale
+
     fields: dict = {}
     questions = []
     for item_id in items:
@@ -119,6 +123,8 @@ def check_untampered(
     formdata: MultiDict, inst: Instrument, items: list[str], risk_decline: bool = False
 ) -> None:
     """Raise :class:`TamperedInputError` for fields or choice values no page of ours sends."""
+    from toolkit.instruments.schema import ChoiceScale  # loaded already: inst is an Instrument
+
     allowed = set(CONTROL_FIELDS)
     for item_id in items:
         allowed |= {item_id, item_id + DECLINE_SUFFIX}
