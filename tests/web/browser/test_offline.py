@@ -229,7 +229,7 @@ def test_read_aloud_reads_the_question_in_the_pages_language(server, browser, ax
     """)
     hand_over(page, server.url, "READ-1", program="west", cached=True)
     button = page.locator("fieldset#q-gad7_1 button.speak")
-    assert button.is_visible()
+    button.wait_for(state="visible", timeout=10_000)  # shown by the script once it has found a voice
     button.click()
     spoken = page.evaluate("window.__spoken")
     assert spoken[0][0] == "en" and spoken[0][1].startswith("Feeling nervous, anxious, or on edge. Not at all. Several days")
@@ -238,7 +238,7 @@ def test_read_aloud_reads_the_question_in_the_pages_language(server, browser, ax
     # no Spanish voice: in Spanish the button is hidden
     page.click("button[value='lang:es']")
     page.wait_for_selector("text=Página 1 de 3")
-    assert not page.locator("fieldset#q-gad7_1 button.speak").is_visible()
+    page.locator("fieldset#q-gad7_1 button.speak").wait_for(state="hidden", timeout=10_000)
     context.close()
 
 
@@ -277,7 +277,7 @@ def test_staff_see_how_many_pages_wait_to_be_sent(server, browser, axe_source):
     page.wait_for_selector("[data-queue-status]:not([hidden])")
     assert page.inner_text("[data-queue-status]").startswith("1 page waiting to send")
     persisted = page.evaluate("navigator.storage.persisted()")
-    assert page.locator("[data-storage-warning]").is_visible() == (not persisted)
+    page.locator("[data-storage-warning]").wait_for(state="hidden" if persisted else "visible", timeout=10_000)
     shot(page, "43-staff-sign-in-pages-waiting", full_page=False)
     axe_check(page, axe_source)
     page.unroute("**/kiosk/sync")
