@@ -8,8 +8,6 @@ lock-out; axe-core on every new screen.
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from browsing import answer_all
 from browsing import axe_check
@@ -18,6 +16,7 @@ from browsing import new_tablet
 from browsing import PASSWORD
 from browsing import shot
 from browsing import sign_in
+from html_forms import tokenless
 
 PHQ9_ALERT = {f"phq9_{i}": "0" for i in range(1, 9)} | {"phq9_9": "2"}
 PHQ9_CALM = {f"phq9_{i}": "0" for i in range(1, 10)}
@@ -34,11 +33,6 @@ def finish_rest(page) -> None:
         field.fill("0")
     page.click("button[value=next]")
     page.wait_for_selector(".screen h1")
-
-
-def tokenless(html: str) -> str:
-    html = re.sub(r'data-csrf="[^"]*"', 'data-csrf=""', html)
-    return re.sub(r'name="csrf_token" value="[^"]*"', 'name="csrf_token" value=""', html)
 
 
 @pytest.mark.parametrize("choice", ["talk", "continue", "stop"])
