@@ -3,64 +3,20 @@
 from __future__ import annotations
 
 import threading
-from datetime import timedelta
 
-import pytest
-from argon2 import PasswordHasher
 from sqlalchemy import func
 from sqlalchemy import select
 
-from toolkit.store import sign_in_limits
 from toolkit.store.engine import make_sessionmaker
 from toolkit.store.models import SignInLimit
 from toolkit.store.models import StaffUser
-from toolkit.store.models import utcnow
 from toolkit.store.sign_in import authenticate
 from toolkit.store.sign_in_limits import Limit
 from toolkit.store.sign_in_limits import LIMITS
 
+pytest_plugins = ("sign_in_clock",)  # the fixtures clock and hasher
+
 RIGHT = "correct horse battery"
-
-
-class CountingHasher(PasswordHasher):
-    """The tests' quick hasher, counting password checks (thread-safe)."""
-
-    def __init__(self) -> None:
-        super().__init__(time_cost=1, memory_cost=8192, parallelism=1)
-        self.checks = 0
-        self._lock = threading.Lock()
-
-    def verify(self, hash, password):  # argon2's own parameter names
-        with self._lock:
-            self.checks += 1
-        return super().verify(hash, password)
-
-
-class Clock:
-    """A clock the tests move by hand."""
-
-    def __init__(self) -> None:
-        self.at = utcnow()
-
-    def __call__(self):
-        return self.at
-
-    def advance(self, seconds: float) -> None:
-        self.at += timedelta(seconds=seconds)
-
-
-@pytest.fixture
-def clock(monkeypatch) -> Clock:
-    clock = Clock()
-    monkeypatch.setattr(sign_in_limits, "now", clock)
-    return clock
-
-
-@pytest.fixture
-def hasher(monkeypatch) -> CountingHasher:
-    hasher = CountingHasher()
-    monkeypatch.setattr("toolkit.store.users._hasher", hasher)
-    return hasher
 
 
 def _in_parallel(engine, attempts: list[tuple[str, str, str]]) -> list:

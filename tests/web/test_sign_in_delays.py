@@ -3,54 +3,18 @@
 from __future__ import annotations
 
 import threading
-from datetime import timedelta
 
 import pytest
-from argon2 import PasswordHasher
 from sqlalchemy import select
 
-from toolkit.store import sign_in_limits
 from toolkit.store.models import AuditEvent
-from toolkit.store.models import utcnow
 from toolkit.store.sign_in_limits import LIMITS
 from toolkit.web import create_app
 from toolkit.web.proxies import trusted_proxy_hops
 
+pytest_plugins = ("sign_in_clock",)  # the fixtures clock and hasher
+
 PASSWORD = "correct horse battery"
-
-
-class Clock:
-    """A clock the tests move by hand."""
-
-    def __init__(self) -> None:
-        self.at = utcnow()
-
-    def __call__(self):
-        return self.at
-
-    def advance(self, seconds: float) -> None:
-        self.at += timedelta(seconds=seconds)
-
-
-@pytest.fixture
-def clock(monkeypatch) -> Clock:
-    clock = Clock()
-    monkeypatch.setattr(sign_in_limits, "now", clock)
-    return clock
-
-
-class CountingHasher(PasswordHasher):
-    """The tests' quick hasher, counting password checks (thread-safe)."""
-
-    def __init__(self) -> None:
-        super().__init__(time_cost=1, memory_cost=8192, parallelism=1)
-        self.checks = 0
-        self._lock = threading.Lock()
-
-    def verify(self, hash, password):
-        with self._lock:
-            self.checks += 1
-        return super().verify(hash, password)
 
 
 def _sign_in(client, web, email: str, password: str, address: str = "127.0.0.1", headers=None):
@@ -63,9 +27,7 @@ def _message(client) -> str:
     return client.get("/auth/login").get_data(as_text=True)
 
 
-def test_parallel_guesses_through_the_web_cannot_check_more_than_the_limit(app, web, clock, monkeypatch):
-    hasher = CountingHasher()
-    monkeypatch.setattr("toolkit.store.users._hasher", hasher)
+def test_parallel_guesses_through_the_web_cannot_check_more_than_the_limit(app, web, clock, hasher):
     clients = [app.test_client() for _ in range(40)]
     tokens = [web.csrf(c.get("/auth/login").data) for c in clients]
     barrier = threading.Barrier(len(clients))
