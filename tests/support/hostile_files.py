@@ -58,14 +58,19 @@ BILLION_LAUGHS_DTD = (
 )
 
 
+def _write_package_parts(zf: zipfile.ZipFile) -> None:
+    """The parts every workbook needs besides its sheet: content types, relations, the workbook."""
+    zf.writestr("[Content_Types].xml", CONTENT_TYPES)
+    zf.writestr("_rels/.rels", ROOT_RELS)
+    zf.writestr("xl/workbook.xml", WORKBOOK)
+    zf.writestr("xl/_rels/workbook.xml.rels", WORKBOOK_RELS)
+
+
 def workbook(path: Path, sheet_parts: list[str] | None = None, repeat: tuple[str, int] | None = None,
              sheet_prolog: str = "") -> Path:
     """An XLSX written by hand: ``sheet_parts`` as rows, then ``repeat`` = (row XML, times) streamed in."""
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
-        zf.writestr("[Content_Types].xml", CONTENT_TYPES)
-        zf.writestr("_rels/.rels", ROOT_RELS)
-        zf.writestr("xl/workbook.xml", WORKBOOK)
-        zf.writestr("xl/_rels/workbook.xml.rels", WORKBOOK_RELS)
+        _write_package_parts(zf)
         with zf.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
             head = SHEET_HEAD.replace("?>\n", "?>\n" + sheet_prolog, 1) if sheet_prolog else SHEET_HEAD
             sheet.write(head.encode())
@@ -87,10 +92,7 @@ def zip_bomb_xlsx(path: Path, rows: int = 3_000_000) -> Path:
 def string_bomb_xlsx(path: Path, megabytes: int = 200) -> Path:
     """A small XLSX (about 0.1% of ``megabytes``) whose one data cell is ``megabytes`` MB of text."""
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
-        zf.writestr("[Content_Types].xml", CONTENT_TYPES)
-        zf.writestr("_rels/.rels", ROOT_RELS)
-        zf.writestr("xl/workbook.xml", WORKBOOK)
-        zf.writestr("xl/_rels/workbook.xml.rels", WORKBOOK_RELS)
+        _write_package_parts(zf)
         with zf.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
             sheet.write((SHEET_HEAD + HEADER_ROW + '<row r="2"><c r="A2" t="inlineStr"><is><t>').encode())
             block = b"a" * 2**20
@@ -111,10 +113,7 @@ def far_row_xlsx(path: Path, row: int = 3_000_000) -> Path:
     far = f'<row r="{row}"><c r="A{row}" t="inlineStr"><is><t>p</t></is></c></row>'
     dimension = f'<dimension ref="A1:XFD{row}"/>'
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
-        zf.writestr("[Content_Types].xml", CONTENT_TYPES)
-        zf.writestr("_rels/.rels", ROOT_RELS)
-        zf.writestr("xl/workbook.xml", WORKBOOK)
-        zf.writestr("xl/_rels/workbook.xml.rels", WORKBOOK_RELS)
+        _write_package_parts(zf)
         sheet = SHEET_HEAD.replace("<sheetData>", dimension + "<sheetData>") + HEADER_ROW + far + SHEET_TAIL
         zf.writestr("xl/worksheets/sheet1.xml", sheet)
     return path
