@@ -153,7 +153,9 @@ def save_page(
     Two saves of one page at the same moment with different keys (two taps
     from two renderings of the page) can collide on the answers' unique
     constraints; the one that loses is rolled back and saved again on top of
-    the answers the other stored, so both are answered normally.
+    the answers the other stored, so both are answered normally. The same
+    key sent twice at once collides on the key itself; its retry finds the
+    stored page and answers as a replay.
     """
     when = when or PageTimes.now()
     try:
@@ -182,26 +184,19 @@ def _save_once(
         raise SessionClosedError(f"session {ks.ref} is {ks.status}; ask staff to resume it")
     validate_answers(registry, ks, page_index, answers)
     page, inst = page_instrument(registry, ks, page_index)
-    try:
-        session.add(
-            PageSave(
-                kiosk_session_id=ks.id,
-                page_index=page_index,
-                submission_key=submission_key,
-                saved_at=when.received_at,
-                answered_at=when.answered_at,
-                device_answered_at=when.device_answered_at,
-                offline=when.offline,
-                clock_flag=when.clock_flag,
-            )
+    session.add(
+        PageSave(
+            kiosk_session_id=ks.id,
+            page_index=page_index,
+            submission_key=submission_key,
+            saved_at=when.received_at,
+            answered_at=when.answered_at,
+            device_answered_at=when.device_answered_at,
+            offline=when.offline,
+            clock_flag=when.clock_flag,
         )
-        session.flush()
-    except IntegrityError:
-        session.rollback()
-        prior = session.scalar(select(PageSave).where(PageSave.submission_key == submission_key))
-        if prior is None:
-            raise
-        return _replayed(ks, prior)
+    )
+    session.flush()  # the same key saved meanwhile: IntegrityError, and save_page's retry replays it
     adm = _administration(session, ks, inst, when)
     changed = _store_answers(session, ks, adm, answers, when)
     alerts = update_alerts(session, ks, adm, inst, answers, changed, when)
