@@ -21,10 +21,15 @@ from typing import Annotated
 from typing import Any
 from typing import Literal
 
-from pydantic import BaseModel
-from pydantic import ConfigDict
 from pydantic import Field
 
+from toolkit.analysis.model_base import Part
+from toolkit.analysis.model_waves import MissingPattern
+from toolkit.analysis.model_waves import MixedEstimate
+from toolkit.analysis.model_waves import MixedModel
+from toolkit.analysis.model_waves import Selection
+from toolkit.analysis.model_waves import Trajectory
+from toolkit.analysis.model_waves import WavePoint
 from toolkit.analysis.withheld import Count
 from toolkit.analysis.withheld import Interval
 from toolkit.analysis.withheld import is_none
@@ -32,19 +37,13 @@ from toolkit.analysis.withheld import Stat
 from toolkit.analysis.withheld import Suppressed
 from toolkit.analysis.withheld import Withheld
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 __all__ = [
     "AnalysisResult", "Ancova", "AttritionRow", "Bands", "Count", "CountSummary", "DataQuality", "Interval",
-    "Participants", "ReliableChange", "SCHEMA_VERSION", "ScaleResult", "Site", "SiteScale", "Stat", "Suppression",
-    "Withheld",
+    "MissingPattern", "MixedEstimate", "MixedModel", "Part", "Participants", "ReliableChange", "SCHEMA_VERSION",
+    "ScaleResult", "Selection", "Site", "SiteScale", "Stat", "Suppression", "Trajectory", "WavePoint", "Withheld",
 ]
-
-
-class Part(BaseModel):
-    """Base of every object of the result: unknown keys are refused; values are checked on assignment."""
-
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
 
 
 class Participants(Part):
@@ -157,6 +156,9 @@ class ScaleResult(Part):
     wilcoxon_p: Stat
     g_av: Stat
     g_av_ci: Interval
+    #: How ``g_av_ci`` was found: exact inversion of the noncentral t, or the normal approximation
+    #: where the exact inversion is impossible (None when there is no interval).
+    g_av_ci_method: Literal["noncentral t", "normal approximation"] | None = None
     d_z: Stat
     d_z_ci: Interval
     p_adjusted: Stat
@@ -215,15 +217,22 @@ class Suppression(Part):
 class AnalysisResult(Part):
     """The whole result of :func:`toolkit.analysis.analyze` (unsuppressed), or its copy for display."""
 
-    schema_version: Literal[1] = SCHEMA_VERSION
+    schema_version: Literal[2] = SCHEMA_VERSION
     pre_wave: str
     post_wave: str
+    #: Every analysed wave, in order (the first is the baseline of trajectories and mixed models).
+    waves: list[str] = Field(default_factory=list)
     toolkit_version: str
+    #: The reporting period and wave windows applied before the analysis (None: every administration).
+    selection: Selection | None = None
     participants: Participants
     attrition: list[AttritionRow]
     scales: list[ScaleResult]
     sites: list[Site]
     data_quality: DataQuality
+    trajectory: list[Trajectory] = Field(default_factory=list)
+    mixed_model: list[MixedModel] = Field(default_factory=list)
+    missing_patterns: list[MissingPattern] = Field(default_factory=list)
     #: The caller's alert summary (its shape belongs to the store); None from a file.
     alerts: dict[str, Any] | None = None
     suppression: Annotated[Suppression | None, Field(default=None, exclude_if=is_none)]
