@@ -79,7 +79,9 @@ def main() -> None:
     # warm the lazy imports (pingouin, scipy.stats) outside the timed runs
     analyze_scores(scores.head(2000), wide.head(2000), "baseline", "exit", reg, scored.invalid)
 
-    t_analysis, result = best(lambda: analyze_scores(scores, wide, "baseline", "exit", reg, scored.invalid), args.repeat)
+    t_analysis, result = best(
+        lambda: analyze_scores(scores, wide, "baseline", "exit", reg, scored.invalid), args.repeat
+    )
     t_suppress, _ = best(lambda: suppress(result), args.repeat)
 
     valid = scores[scores["valid"]]

@@ -79,12 +79,18 @@ def main() -> None:
         print(f"{step:<10}{cold.get(step, 0):>12.2f}{warm.get(step, 0):>12.2f}")
     cold_total, warm_total = sum(cold.values()), sum(warm.values())
     print(f"{'total':<10}{cold_total:>12.2f}{warm_total:>12.2f}")
-    print(f"\nReport: {pages} pages. Plain one-page HTML in WeasyPrint: {plain * 1000:.0f} ms;"
-          f" PDF step / plain page = {warm['pdf'] / plain:.0f}x (second report).")
-    print(f"Target end to end < {TARGET_TOTAL:.0f} s: {'met' if cold_total < TARGET_TOTAL else 'MISSED'}"
-          f" ({cold_total:.2f} s, first report in a fresh process).")
-    print(f"Target PDF rendering < {TARGET_PDF:.0f} s: {'met' if warm['pdf'] < TARGET_PDF else 'MISSED'}"
-          f" ({warm['pdf']:.2f} s second report; {cold['pdf']:.2f} s first, with the WeasyPrint import).")
+    print(
+        f"\nReport: {pages} pages. Plain one-page HTML in WeasyPrint: {plain * 1000:.0f} ms;"
+        f" PDF step / plain page = {warm['pdf'] / plain:.0f}x (second report)."
+    )
+    print(
+        f"Target end to end < {TARGET_TOTAL:.0f} s: {'met' if cold_total < TARGET_TOTAL else 'MISSED'}"
+        f" ({cold_total:.2f} s, first report in a fresh process)."
+    )
+    print(
+        f"Target PDF rendering < {TARGET_PDF:.0f} s: {'met' if warm['pdf'] < TARGET_PDF else 'MISSED'}"
+        f" ({warm['pdf']:.2f} s second report; {cold['pdf']:.2f} s first, with the WeasyPrint import)."
+    )
 
 
 def _pages(pdf: Path) -> int:

@@ -61,7 +61,18 @@ def set_up(folder: Path, codes: list[str], database: str | None) -> dict:
     env = {**os.environ, "DATABASE_URL": url, "OUTCOMES_INSTANCE": str(folder / "instance")}
     run("db", "upgrade", env=env)
     run("programs", "add", "bench", "--name", "Bench", "--waves", "baseline", "--battery", BATTERY, env=env)
-    run("users", "add", "staff@example.org", "--role", "staff", "--program", "bench", "--password-stdin", env=env, stdin=PASSWORD + "\n")
+    run(
+        "users",
+        "add",
+        "staff@example.org",
+        "--role",
+        "staff",
+        "--program",
+        "bench",
+        "--password-stdin",
+        env=env,
+        stdin=PASSWORD + "\n",
+    )
     from sqlalchemy import insert
 
     from toolkit.store.engine import make_engine
@@ -89,10 +100,16 @@ def answer_offline(t: Tablet, code: str) -> tuple[str, str, list[dict]]:
         fields = {}
         for name, value in RADIOS.findall(html):
             fields.setdefault(name, value)  # the first answer of each question (never an alert)
-        items.append({
-            "kind": "page", "id": f"{ref}-{n}-{random.getrandbits(48):012x}", "n": n, "action": "next",
-            "fields": fields, "answered_at": datetime.now(UTC).isoformat(),
-        })
+        items.append(
+            {
+                "kind": "page",
+                "id": f"{ref}-{n}-{random.getrandbits(48):012x}",
+                "n": n,
+                "action": "next",
+                "fields": fields,
+                "answered_at": datetime.now(UTC).isoformat(),
+            }
+        )
     return ref, key, items
 
 
@@ -168,7 +185,11 @@ def check(url: str, expected: int) -> list[str]:
     problems = []
     with engine.connect() as con:
         offline = con.execute(text("SELECT count(*) FROM page_saves WHERE offline")).scalar()
-        dup = con.execute(text("SELECT count(*) FROM (SELECT kiosk_session_id, page_index FROM page_saves GROUP BY 1, 2 HAVING count(*) > 1) d")).scalar()
+        dup = con.execute(
+            text(
+                "SELECT count(*) FROM (SELECT kiosk_session_id, page_index FROM page_saves GROUP BY 1, 2 HAVING count(*) > 1) d"
+            )
+        ).scalar()
     engine.dispose()
     if offline != expected:
         problems.append(f"{offline} offline pages saved, {expected} sent")
@@ -186,7 +207,9 @@ def main() -> None:
     parser.add_argument("--think", type=float, default=2.0, help="mean seconds per page on the online tablets")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4)
-    parser.add_argument("--database", default=None, help="an empty PostgreSQL database URL (default: SQLite in a temporary folder)")
+    parser.add_argument(
+        "--database", default=None, help="an empty PostgreSQL database URL (default: SQLite in a temporary folder)"
+    )
     args = parser.parse_args()
     one = [f"ONE{i:03d}" for i in range(args.pages // PAGES)]
     many = [[f"M{k:02d}P{i:02d}" for i in range(args.queued // PAGES)] for k in range(args.tablets)]
@@ -255,17 +278,30 @@ def main() -> None:
     bare_total = sum(bare)
     backend = "PostgreSQL" if args.database else "SQLite WAL"
     print(f"battery {BATTERY} ({PAGES} pages); gunicorn {args.workers} workers x {args.threads} threads, {backend}")
-    print(f"one tablet, {sent} queued pages ({len(one)} participants): sent in {first_send:.2f} s"
-          f" ({1000 * first_send / sent:.1f} ms a page); resent (all replays) in {replay:.2f} s, {resent} acknowledged")
-    print(f"bare Flask POST inserting one row, {len(bare)} one after another: {bare_total:.2f} s; ratio {first_send / bare_total:.1f}x")
-    print(f"{args.tablets} tablets sending {args.queued} pages each at once: all sent in {storm:.2f} s;"
-          f" time per queued page p50 {pct(per_page, 50):.1f} ms, p95 {pct(per_page, 95):.1f} ms, p99 {pct(per_page, 99):.1f} ms")
-    print(f"{args.live} tablets online alone for {BASELINE_S:g} s (baseline): page save p50 {pct(alone_latencies, 50):.1f} ms,"
-          f" p95 {pct(alone_latencies, 95):.1f} ms, p99 {pct(alone_latencies, 99):.1f} ms ({len(alone_latencies)} saves)")
-    print(f"meanwhile {args.live} tablets online, page save p50 {pct(live_latencies, 50):.1f} ms, p95 {pct(live_latencies, 95):.1f} ms,"
-          f" p99 {pct(live_latencies, 99):.1f} ms ({len(live_latencies)} saves); bare POST p99 {pct(bare, 99):.1f} ms")
+    print(
+        f"one tablet, {sent} queued pages ({len(one)} participants): sent in {first_send:.2f} s"
+        f" ({1000 * first_send / sent:.1f} ms a page); resent (all replays) in {replay:.2f} s, {resent} acknowledged"
+    )
+    print(
+        f"bare Flask POST inserting one row, {len(bare)} one after another: {bare_total:.2f} s; ratio {first_send / bare_total:.1f}x"
+    )
+    print(
+        f"{args.tablets} tablets sending {args.queued} pages each at once: all sent in {storm:.2f} s;"
+        f" time per queued page p50 {pct(per_page, 50):.1f} ms, p95 {pct(per_page, 95):.1f} ms, p99 {pct(per_page, 99):.1f} ms"
+    )
+    print(
+        f"{args.live} tablets online alone for {BASELINE_S:g} s (baseline): page save p50 {pct(alone_latencies, 50):.1f} ms,"
+        f" p95 {pct(alone_latencies, 95):.1f} ms, p99 {pct(alone_latencies, 99):.1f} ms ({len(alone_latencies)} saves)"
+    )
+    print(
+        f"meanwhile {args.live} tablets online, page save p50 {pct(live_latencies, 50):.1f} ms, p95 {pct(live_latencies, 95):.1f} ms,"
+        f" p99 {pct(live_latencies, 99):.1f} ms ({len(live_latencies)} saves); bare POST p99 {pct(bare, 99):.1f} ms"
+    )
     print("errors: " + ("; ".join(e[:200] for e in errors[:5]) if errors else "none"))
-    print("database check: " + ("; ".join(problems) if problems else f"all {total_queued} queued pages saved exactly once"))
+    print(
+        "database check: "
+        + ("; ".join(problems) if problems else f"all {total_queued} queued pages saved exactly once")
+    )
 
 
 if __name__ == "__main__":

@@ -51,7 +51,7 @@ from tablet_client import wait_port
 
 BATTERY = "phq9,gad7,gse"
 
-BARE_APP = '''
+BARE_APP = """
 import os, sqlite3
 from flask import Flask, request, redirect
 app = Flask(__name__)
@@ -64,16 +64,16 @@ def save():
         con.execute("INSERT INTO rows (payload) VALUES (?)", (request.get_data(as_text=True),))
     con.close()
     return redirect("/done")
-'''
+"""
 
 
-BARE_STARTUP_APP = '''
+BARE_STARTUP_APP = """
 from flask import Flask
 app = Flask(__name__)
 @app.get("/kiosk/lock")
 def lock():
     return "locked"
-'''
+"""
 
 
 def first_200(command: list[str], env: dict, port: int, log: Path, limit_s: float = 60) -> float:
@@ -112,20 +112,69 @@ def startup(workers: int, threads: int, repeat: int) -> None:
         serve, bare = [], []
         for _ in range(repeat):  # alternate, so both see the same background load
             port = free_port()
-            serve.append(first_200([OUTCOMES, "serve", "--port", str(port), "--workers", str(workers), "--threads", str(threads)], env, port, folder / "serve.log"))
+            serve.append(
+                first_200(
+                    [OUTCOMES, "serve", "--port", str(port), "--workers", str(workers), "--threads", str(threads)],
+                    env,
+                    port,
+                    folder / "serve.log",
+                )
+            )
             port = free_port()
-            bare.append(first_200([GUNICORN, "--chdir", str(folder), "-w", str(workers), "--threads", str(threads), "-k", worker_class, "-b", f"127.0.0.1:{port}", "--no-control-socket", "--log-level", "warning", "bare_startup:app"], env, port, folder / "bare.log"))
-    print(f"start-up to the first 200 on /kiosk/lock, gunicorn {workers} workers x {threads} threads, SQLite, {repeat} starts each")
+            bare.append(
+                first_200(
+                    [
+                        GUNICORN,
+                        "--chdir",
+                        str(folder),
+                        "-w",
+                        str(workers),
+                        "--threads",
+                        str(threads),
+                        "-k",
+                        worker_class,
+                        "-b",
+                        f"127.0.0.1:{port}",
+                        "--no-control-socket",
+                        "--log-level",
+                        "warning",
+                        "bare_startup:app",
+                    ],
+                    env,
+                    port,
+                    folder / "bare.log",
+                )
+            )
+    print(
+        f"start-up to the first 200 on /kiosk/lock, gunicorn {workers} workers x {threads} threads, SQLite, {repeat} starts each"
+    )
     print(f"outcomes serve    : best {min(serve):.2f} s, median {statistics.median(serve):.2f} s")
     print(f"bare Flask app    : best {min(bare):.2f} s, median {statistics.median(bare):.2f} s")
-    print(f"ratio (best): {min(serve) / min(bare):.1f}x; target: outcomes serve < 1 s: {'met' if min(serve) < 1 else 'NOT met'}")
+    print(
+        f"ratio (best): {min(serve) / min(bare):.1f}x; target: outcomes serve < 1 s: {'met' if min(serve) < 1 else 'NOT met'}"
+    )
 
 
 def set_up(folder: Path, codes: list[str]) -> dict:
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{folder / 'outcomes.sqlite'}", "OUTCOMES_INSTANCE": str(folder / "instance")}
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{folder / 'outcomes.sqlite'}",
+        "OUTCOMES_INSTANCE": str(folder / "instance"),
+    }
     run("db", "upgrade", env=env)
     run("programs", "add", "bench", "--name", "Bench", "--waves", "baseline", "--battery", BATTERY, env=env)
-    run("users", "add", "staff@example.org", "--role", "staff", "--program", "bench", "--password-stdin", env=env, stdin=PASSWORD + "\n")
+    run(
+        "users",
+        "add",
+        "staff@example.org",
+        "--role",
+        "staff",
+        "--program",
+        "bench",
+        "--password-stdin",
+        env=env,
+        stdin=PASSWORD + "\n",
+    )
     con = sqlite3.connect(folder / "outcomes.sqlite")
     with con:
         con.executemany(
@@ -212,7 +261,23 @@ def bare_reference(folder: Path, workers: int, threads: int, tablets: int, posts
     env = {**os.environ, "BARE_DB": str(db)}
     worker_class = "gthread" if threads > 1 else "sync"
     proc = subprocess.Popen(
-        [GUNICORN, "--chdir", str(folder), "-w", str(workers), "--threads", str(threads), "-k", worker_class, "-b", f"127.0.0.1:{port}", "--no-control-socket", "--log-level", "warning", "bare_app:app"],
+        [
+            GUNICORN,
+            "--chdir",
+            str(folder),
+            "-w",
+            str(workers),
+            "--threads",
+            str(threads),
+            "-k",
+            worker_class,
+            "-b",
+            f"127.0.0.1:{port}",
+            "--no-control-socket",
+            "--log-level",
+            "warning",
+            "bare_app:app",
+        ],
         env=env,
     )
     try:
@@ -245,13 +310,18 @@ def check_database(path: Path, completed: int, tablets: int) -> list[str]:
     con = sqlite3.connect(path)
     problems = []
     n_pages = 3
-    rows = con.execute("SELECT kiosk_session_id, page_index, count(*) FROM page_saves GROUP BY 1, 2 HAVING count(*) > 1").fetchall()
+    rows = con.execute(
+        "SELECT kiosk_session_id, page_index, count(*) FROM page_saves GROUP BY 1, 2 HAVING count(*) > 1"
+    ).fetchall()
     if rows:
         problems.append(f"{len(rows)} pages saved more than once")
     complete = con.execute("SELECT id FROM kiosk_sessions WHERE status = 'complete'").fetchall()
     if len(complete) != completed:
         problems.append(f"{len(complete)} sessions complete in the database, {completed} reported by tablets")
-    short = con.execute("SELECT count(*) FROM kiosk_sessions k WHERE status = 'complete' AND (SELECT count(*) FROM page_saves p WHERE p.kiosk_session_id = k.id) != ?", (n_pages,)).fetchone()[0]
+    short = con.execute(
+        "SELECT count(*) FROM kiosk_sessions k WHERE status = 'complete' AND (SELECT count(*) FROM page_saves p WHERE p.kiosk_session_id = k.id) != ?",
+        (n_pages,),
+    ).fetchone()[0]
     if short:
         problems.append(f"{short} complete sessions without exactly {n_pages} saved pages")
     items = con.execute("SELECT count(*) FROM item_responses").fetchone()[0]
@@ -259,7 +329,9 @@ def check_database(path: Path, completed: int, tablets: int) -> list[str]:
     in_progress = con.execute("SELECT count(*) FROM kiosk_sessions WHERE status != 'complete'").fetchone()[0]
     if in_progress == 0 and items != expected_items:
         problems.append(f"{items} item responses, expected {expected_items}")
-    dup = con.execute("SELECT count(*) FROM (SELECT administration_id, item_id FROM item_responses GROUP BY 1, 2 HAVING count(*) > 1)").fetchone()[0]
+    dup = con.execute(
+        "SELECT count(*) FROM (SELECT administration_id, item_id FROM item_responses GROUP BY 1, 2 HAVING count(*) > 1)"
+    ).fetchone()[0]
     if dup:
         problems.append(f"{dup} duplicated item responses")
     con.close()
@@ -299,18 +371,30 @@ def main() -> None:
         server_log = (folder / "serve.log").read_text()
         bare = bare_reference(folder, args.workers, args.threads, args.tablets, 3 * args.rounds, args.think)
     lat = result["latencies"]
-    print(f"tablets {args.tablets} x {args.rounds} participants each, think {args.think:g} s/page, gunicorn {args.workers} workers x {args.threads} threads, SQLite WAL")
-    print(f"completed batteries: {result['completed']}/{batteries} in {result['elapsed']:.1f} s = {result['completed'] / result['elapsed']:.2f} batteries/s")
-    print(f"page save (POST) latency: p50 {pct(lat, 50):.1f} ms, p95 {pct(lat, 95):.1f} ms, p99 {pct(lat, 99):.1f} ms ({len(lat)} saves)")
-    print(f"bare Flask POST inserting one row: p50 {pct(bare, 50):.1f} ms, p95 {pct(bare, 95):.1f} ms, p99 {pct(bare, 99):.1f} ms ({len(bare)} posts)")
-    print(f"ratio page save / bare POST: p50 {pct(lat, 50) / pct(bare, 50):.1f}x, p99 {pct(lat, 99) / pct(bare, 99):.1f}x")
+    print(
+        f"tablets {args.tablets} x {args.rounds} participants each, think {args.think:g} s/page, gunicorn {args.workers} workers x {args.threads} threads, SQLite WAL"
+    )
+    print(
+        f"completed batteries: {result['completed']}/{batteries} in {result['elapsed']:.1f} s = {result['completed'] / result['elapsed']:.2f} batteries/s"
+    )
+    print(
+        f"page save (POST) latency: p50 {pct(lat, 50):.1f} ms, p95 {pct(lat, 95):.1f} ms, p99 {pct(lat, 99):.1f} ms ({len(lat)} saves)"
+    )
+    print(
+        f"bare Flask POST inserting one row: p50 {pct(bare, 50):.1f} ms, p95 {pct(bare, 95):.1f} ms, p99 {pct(bare, 99):.1f} ms ({len(bare)} posts)"
+    )
+    print(
+        f"ratio page save / bare POST: p50 {pct(lat, 50) / pct(bare, 50):.1f}x, p99 {pct(lat, 99) / pct(bare, 99):.1f}x"
+    )
     print("errors: " + ("; ".join(e[:200] for e in result["errors"][:5]) if result["errors"] else "none"))
     if result["errors"] and server_log.strip():
         lines = [ln for ln in server_log.splitlines() if "ERROR" in ln or "toolkit/" in ln or "Error:" in ln]
         print("server log:\n" + "\n".join(lines[:40]))
     print("database check: " + ("; ".join(problems) if problems else "no lost or duplicated pages"))
     target = pct(lat, 99) < 250 and not problems and not result["errors"] and result["completed"] == batteries
-    print(f"target (p99 < 250 ms, every battery complete, no lost or duplicated pages): {'met' if target else 'NOT met'}")
+    print(
+        f"target (p99 < 250 ms, every battery complete, no lost or duplicated pages): {'met' if target else 'NOT met'}"
+    )
 
 
 if __name__ == "__main__":

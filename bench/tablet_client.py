@@ -94,8 +94,6 @@ def pct(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[q - 1] * 1000 if len(values) > 1 else float("nan")
 
 
-
-
 def run(*args: str, env: dict, stdin: str | None = None) -> None:
     """Run the ``outcomes`` command; stop the benchmark with its message when it fails."""
     subprocess.run([OUTCOMES, *args], env=env, input=stdin, text=True, check=True, capture_output=True)
@@ -104,11 +102,20 @@ def run(*args: str, env: dict, stdin: str | None = None) -> None:
 def hand_over(t: Tablet, code: str, program: str = "bench") -> tuple[int, str, str]:
     """Sign in, start ``code``'s baseline and hand over; returns the first kiosk page."""
     _, _, html = t.request("GET", "/auth/login")
-    status, _, body = t.request("POST", "/auth/login", {"email": "staff@example.org", "password": PASSWORD, "csrf_token": TOKEN.search(html).group(1)})
+    status, _, body = t.request(
+        "POST",
+        "/auth/login",
+        {"email": "staff@example.org", "password": PASSWORD, "csrf_token": TOKEN.search(html).group(1)},
+    )
     if status not in REDIRECTS or t.cookie == "":
         raise RuntimeError(f"sign-in failed for {code}: HTTP {status} {body[:300]!r}")
     _, _, html = t.request("GET", f"/staff/p/{program}/")
-    form = {"start-participant": code, "start-wave": "baseline", "start-language": "en", "csrf_token": TOKEN.search(html).group(1)}
+    form = {
+        "start-participant": code,
+        "start-wave": "baseline",
+        "start-language": "en",
+        "csrf_token": TOKEN.search(html).group(1),
+    }
     status, _location, _ = t.request("POST", f"/staff/p/{program}/sessions", form)
     if status not in REDIRECTS:
         raise RuntimeError(f"hand-over failed for {code}: {status}")
@@ -124,7 +131,9 @@ def start_server(env: dict, folder: Path, workers: int, threads: int) -> subproc
     with open(folder / "serve.log", "w") as log:
         server = subprocess.Popen(
             [OUTCOMES, "serve", "--port", str(port), "--workers", str(workers), "--threads", str(threads)],
-            env=env, stdout=subprocess.DEVNULL, stderr=log,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=log,
         )
     server.port = port
     wait_port(port)

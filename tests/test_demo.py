@@ -83,8 +83,18 @@ def test_outcomes_demo_writes_database_and_report(tmp_path):
     engine.dispose()
     assert modes == {"import"}
     assert people == 120
-    report = CliRunner().invoke(main, ["report", "--program", "riverside-peer-network", "--database",
-                                       f"sqlite:///{out / 'demo.sqlite'}", "--out", str(tmp_path / "again.pdf")])
+    report = CliRunner().invoke(
+        main,
+        [
+            "report",
+            "--program",
+            "riverside-peer-network",
+            "--database",
+            f"sqlite:///{out / 'demo.sqlite'}",
+            "--out",
+            str(tmp_path / "again.pdf"),
+        ],
+    )
     assert report.exit_code == 0, report.output
     from pypdf import PdfReader
 

@@ -11,7 +11,8 @@ import pytest
 import toolkit
 
 MODULES = sorted(
-    m.name for m in pkgutil.walk_packages(toolkit.__path__, "toolkit.")
+    m.name
+    for m in pkgutil.walk_packages(toolkit.__path__, "toolkit.")
     if not m.name.startswith(("toolkit.web", "toolkit.store.migrations"))
 )
 

@@ -25,7 +25,9 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary_file(tmp_path):
 
 def test_the_temporary_file_has_the_target_s_suffix_and_folders_are_made(tmp_path):
     seen = []
-    out = write_atomically(tmp_path / "new" / "scores.xlsx", lambda tmp: (seen.append(tmp.suffix), tmp.write_bytes(b"x")))
+    out = write_atomically(
+        tmp_path / "new" / "scores.xlsx", lambda tmp: (seen.append(tmp.suffix), tmp.write_bytes(b"x"))
+    )
     assert seen == [".xlsx"] and out.read_bytes() == b"x"
 
 

@@ -31,7 +31,15 @@ def test_round_half_up_is_not_bankers_rounding():
 def test_output_columns_and_one_row_per_scale(registry):
     result = score(frame([[1] * 9, [0] * 9]), registry)
     assert list(result.scores.columns) == [
-        "participant", "wave", "instrument", "scale", "score", "band", "items_answered", "valid", "reason",
+        "participant",
+        "wave",
+        "instrument",
+        "scale",
+        "score",
+        "band",
+        "items_answered",
+        "valid",
+        "reason",
     ]
     assert result.scores["score"].tolist() == [9.0, 0.0]
     assert result.scores["band"].tolist() == ["mild", "minimal"]

@@ -95,11 +95,16 @@ def test_phq9_prorating_cases_of_research_section_d7(registry):
     # research/instruments.md D.7: 8 answered summing to 12 -> 12*9/8 = 13.5 -> 14 (half up; Python's
     # round() would give 14 here too, but 12.5 -> 12); 7 answered summing to 10 -> 12.857 -> 13;
     # 6 answered -> no score.
-    s = scores(registry, "phq9", 9, [
-        [2, 2, 2, 2, 1, 1, 1, 1, NA],
-        [2, 2, 2, 1, 1, 1, 1, NA, NA],
-        [2, 2, 2, 1, 1, 1, NA, NA, NA],
-    ])
+    s = scores(
+        registry,
+        "phq9",
+        9,
+        [
+            [2, 2, 2, 2, 1, 1, 1, 1, NA],
+            [2, 2, 2, 1, 1, 1, 1, NA, NA],
+            [2, 2, 2, 1, 1, 1, NA, NA, NA],
+        ],
+    )
     assert_scored(s.loc[("p0", "total")], 14, 8, "moderate")
     assert_scored(s.loc[("p1", "total")], 13, 7, "moderate")
     assert_no_score(s.loc[("p2", "total")], 6, 7, 9)
@@ -116,8 +121,18 @@ def test_phq9_half_up_not_to_even(registry):
 
 @pytest.mark.parametrize(
     ("total", "band"),
-    [(0, "minimal"), (4, "minimal"), (5, "mild"), (9, "mild"), (10, "moderate"), (14, "moderate"),
-     (15, "moderately severe"), (19, "moderately severe"), (20, "severe"), (27, "severe")],
+    [
+        (0, "minimal"),
+        (4, "minimal"),
+        (5, "mild"),
+        (9, "mild"),
+        (10, "moderate"),
+        (14, "moderate"),
+        (15, "moderately severe"),
+        (19, "moderately severe"),
+        (20, "severe"),
+        (27, "severe"),
+    ],
 )
 def test_phq9_band_edges(registry, total, band):
     # Kroenke 2001 severity bands, both sides of every edge.
@@ -147,11 +162,16 @@ def test_phq9_invalid_values_are_not_scored(registry):
 
 
 def test_phq8_full_prorated_and_too_few(registry):
-    s = scores(registry, "phq8", 8, [
-        [3] * 8,                                 # 24, severe
-        [3, 3, 2, 1, 0, 0, NA, NA],              # 9 * 8 / 6 = 12, moderate
-        [3, 3, 2, 1, 0, NA, NA, NA],             # 5 answered: no score
-    ])
+    s = scores(
+        registry,
+        "phq8",
+        8,
+        [
+            [3] * 8,  # 24, severe
+            [3, 3, 2, 1, 0, 0, NA, NA],  # 9 * 8 / 6 = 12, moderate
+            [3, 3, 2, 1, 0, NA, NA, NA],  # 5 answered: no score
+        ],
+    )
     assert_scored(s.loc[("p0", "total")], 24, 8, "severe")
     assert_scored(s.loc[("p1", "total")], 12, 6, "moderate")
     assert_no_score(s.loc[("p2", "total")], 5, 6, 8)
@@ -172,12 +192,17 @@ def test_phq8_has_no_alert(registry):
 
 
 def test_gad7_full_prorated_and_too_few(registry):
-    s = scores(registry, "gad7", 7, [
-        [1, 1, 1, 1, 1, 1, 1],                   # 7, mild
-        [3, 2, 1, 1, 1, NA, NA],                 # 8 * 7 / 5 = 11.2 -> 11, moderate
-        [3, 2, 1, 1, 1, 1, NA],                  # 9 * 7 / 6 = 10.5 -> 11 (half up; to-even gives 10)
-        [3, 2, 1, 1, NA, NA, NA],                # 4 answered: no score
-    ])
+    s = scores(
+        registry,
+        "gad7",
+        7,
+        [
+            [1, 1, 1, 1, 1, 1, 1],  # 7, mild
+            [3, 2, 1, 1, 1, NA, NA],  # 8 * 7 / 5 = 11.2 -> 11, moderate
+            [3, 2, 1, 1, 1, 1, NA],  # 9 * 7 / 6 = 10.5 -> 11 (half up; to-even gives 10)
+            [3, 2, 1, 1, NA, NA, NA],  # 4 answered: no score
+        ],
+    )
     assert_scored(s.loc[("p0", "total")], 7, 7, "mild")
     assert_scored(s.loc[("p1", "total")], 11, 5, "moderate")
     assert_scored(s.loc[("p2", "total")], 11, 6, "moderate")
@@ -186,8 +211,16 @@ def test_gad7_full_prorated_and_too_few(registry):
 
 @pytest.mark.parametrize(
     ("total", "band"),
-    [(0, "minimal"), (4, "minimal"), (5, "mild"), (9, "mild"), (10, "moderate"), (14, "moderate"),
-     (15, "severe"), (21, "severe")],
+    [
+        (0, "minimal"),
+        (4, "minimal"),
+        (5, "mild"),
+        (9, "mild"),
+        (10, "moderate"),
+        (14, "moderate"),
+        (15, "severe"),
+        (21, "severe"),
+    ],
 )
 def test_gad7_band_edges(registry, total, band):
     assert_scored(one(registry, "gad7", 7, spread(total, 7, 0, 3)), total, 7, band)
@@ -199,12 +232,17 @@ def test_gad7_band_edges(registry, total, band):
 
 
 def test_k10_full_prorated_and_too_few(registry):
-    s = scores(registry, "k10", 10, [
-        [1] * 10,                                # 10, low
-        [5] * 10,                                # 50, very high
-        [2, 2, 2, 2, 2, 2, 2, 3, 3, NA],         # 20 * 10 / 9 = 22.2 -> 22, high
-        [2, 2, 2, 2, 2, 2, 2, 3, NA, NA],        # 8 answered: no score
-    ])
+    s = scores(
+        registry,
+        "k10",
+        10,
+        [
+            [1] * 10,  # 10, low
+            [5] * 10,  # 50, very high
+            [2, 2, 2, 2, 2, 2, 2, 3, 3, NA],  # 20 * 10 / 9 = 22.2 -> 22, high
+            [2, 2, 2, 2, 2, 2, 2, 3, NA, NA],  # 8 answered: no score
+        ],
+    )
     assert_scored(s.loc[("p0", "total")], 10, 10, "low")
     assert_scored(s.loc[("p1", "total")], 50, 10, "very high")
     assert_scored(s.loc[("p2", "total")], 22, 9, "high")
@@ -232,12 +270,17 @@ def test_k10_zero_coded_answers_are_out_of_range(registry):
 
 
 def test_k6_full_prorated_and_too_few(registry):
-    s = scores(registry, "k6", 6, [
-        [2, 2, 2, 2, 2, 2],                      # 12, moderate
-        [2, 2, 2, 2, 2, NA],                     # 10 * 6 / 5 = 12, moderate
-        [4, 3, 2, 2, 2, NA],                     # 13 * 6 / 5 = 15.6 -> 16, serious
-        [2, 2, 2, 2, NA, NA],                    # 4 answered: no score
-    ])
+    s = scores(
+        registry,
+        "k6",
+        6,
+        [
+            [2, 2, 2, 2, 2, 2],  # 12, moderate
+            [2, 2, 2, 2, 2, NA],  # 10 * 6 / 5 = 12, moderate
+            [4, 3, 2, 2, 2, NA],  # 13 * 6 / 5 = 15.6 -> 16, serious
+            [2, 2, 2, 2, NA, NA],  # 4 answered: no score
+        ],
+    )
     assert_scored(s.loc[("p0", "total")], 12, 6, "moderate")
     assert_scored(s.loc[("p1", "total")], 12, 5, "moderate")
     assert_scored(s.loc[("p2", "total")], 16, 5, "serious")
@@ -257,12 +300,17 @@ def test_k6_band_edges(registry, total, band):
 
 
 def test_gse_full_prorated_and_too_few(registry):
-    s = scores(registry, "gse", 10, [
-        [3] * 10,                                    # 30
-        [3, 3, 3, 3, 2, 3, 3, NA, NA, NA],           # mean 20/7 = 2.857 -> 28.57 -> 29
-        [3, 3, 3, 3, 3, 3, 4, 4, NA, NA],            # mean 26/8 = 3.25 -> 32.5 -> 33 (to-even: 32)
-        [3, 3, 3, 3, 3, 3, NA, NA, NA, NA],          # 6 answered: no score
-    ])
+    s = scores(
+        registry,
+        "gse",
+        10,
+        [
+            [3] * 10,  # 30
+            [3, 3, 3, 3, 2, 3, 3, NA, NA, NA],  # mean 20/7 = 2.857 -> 28.57 -> 29
+            [3, 3, 3, 3, 3, 3, 4, 4, NA, NA],  # mean 26/8 = 3.25 -> 32.5 -> 33 (to-even: 32)
+            [3, 3, 3, 3, 3, 3, NA, NA, NA, NA],  # 6 answered: no score
+        ],
+    )
     assert_scored(s.loc[("p0", "total")], 30, 10)
     assert_scored(s.loc[("p1", "total")], 29, 7)
     assert_scored(s.loc[("p2", "total")], 33, 8)
@@ -276,11 +324,16 @@ def test_gse_full_prorated_and_too_few(registry):
 
 
 def test_state_hope_total_and_subscales(registry):
-    s = scores(registry, "state_hope", 6, [
-        [8, 7, 6, 5, 4, 3],          # total 33; agency 7+5+3 = 15; pathways 8+6+4 = 18
-        [8, 7, 6, 5, 4, NA],         # total 30*6/5 = 36; agency 2 of 3: no score; pathways 18
-        [8, 7, 6, 5, NA, NA],        # 4 answered: no total
-    ])
+    s = scores(
+        registry,
+        "state_hope",
+        6,
+        [
+            [8, 7, 6, 5, 4, 3],  # total 33; agency 7+5+3 = 15; pathways 8+6+4 = 18
+            [8, 7, 6, 5, 4, NA],  # total 30*6/5 = 36; agency 2 of 3: no score; pathways 18
+            [8, 7, 6, 5, NA, NA],  # 4 answered: no total
+        ],
+    )
     assert_scored(s.loc[("p0", "total")], 33, 6)
     assert_scored(s.loc[("p0", "agency")], 15, 3)
     assert_scored(s.loc[("p0", "pathways")], 18, 3)
@@ -308,9 +361,9 @@ AHS_FULL = [8, 7, 1, 6, 1, 5, 1, 4, 3, 2, 1, 1]
 
 def test_adult_hope_total_and_subscales(registry):
     s = scores(registry, "adult_hope", 12, [AHS_FULL])
-    assert_scored(s.loc[("p0", "total")], 36, 8)        # 8+7+6+5+4+3+2+1
-    assert_scored(s.loc[("p0", "agency")], 13, 4)       # 7+3+2+1
-    assert_scored(s.loc[("p0", "pathways")], 23, 4)     # 8+6+5+4
+    assert_scored(s.loc[("p0", "total")], 36, 8)  # 8+7+6+5+4+3+2+1
+    assert_scored(s.loc[("p0", "agency")], 13, 4)  # 7+3+2+1
+    assert_scored(s.loc[("p0", "pathways")], 23, 4)  # 8+6+5+4
 
 
 def test_adult_hope_filler_answers_change_nothing(registry):
@@ -330,9 +383,9 @@ def test_adult_hope_filler_answers_change_nothing(registry):
 
 def test_adult_hope_prorating_limit(registry):
     at_limit = list(AHS_FULL)
-    at_limit[12 - 1] = NA                 # 7 scored items: 35 * 8 / 7 = 40; agency 3 of 4: no score
+    at_limit[12 - 1] = NA  # 7 scored items: 35 * 8 / 7 = 40; agency 3 of 4: no score
     below = list(at_limit)
-    below[1 - 1] = NA                     # 6 scored items: no total
+    below[1 - 1] = NA  # 6 scored items: no total
     s = scores(registry, "adult_hope", 12, [at_limit, below])
     assert_scored(s.loc[("p0", "total")], 40, 7)
     assert_no_score(s.loc[("p0", "agency")], 3, 4, 4)
@@ -346,12 +399,17 @@ def test_adult_hope_prorating_limit(registry):
 
 
 def test_qpr15_full_prorated_and_too_few(registry):
-    s = scores(registry, "qpr15", 15, [
-        [2] * 15,                                        # 30
-        [4, 4, 4, 4, 4, 4, 4, 4, 2, 2, 2, 2] + [NA] * 3,  # 40 * 15 / 12 = 50
-        [3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 1, 1] + [NA] * 3,  # 26 * 15 / 12 = 32.5 -> 33 (to-even: 32)
-        [2] * 11 + [NA] * 4,                             # 11 answered: no score
-    ])
+    s = scores(
+        registry,
+        "qpr15",
+        15,
+        [
+            [2] * 15,  # 30
+            [4, 4, 4, 4, 4, 4, 4, 4, 2, 2, 2, 2] + [NA] * 3,  # 40 * 15 / 12 = 50
+            [3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 1, 1] + [NA] * 3,  # 26 * 15 / 12 = 32.5 -> 33 (to-even: 32)
+            [2] * 11 + [NA] * 4,  # 11 answered: no score
+        ],
+    )
     assert_scored(s.loc[("p0", "total")], 30, 15)
     assert_scored(s.loc[("p1", "total")], 50, 12)
     assert_scored(s.loc[("p2", "total")], 33, 12)
@@ -364,12 +422,17 @@ def test_qpr15_full_prorated_and_too_few(registry):
 
 
 def test_barc10_full_prorated_and_too_few(registry):
-    s = scores(registry, "barc10", 10, [
-        [5] * 10,                                    # 50
-        [5, 5, 5, 5, 5, 4, 4, 4, NA, NA],            # 37 * 10 / 8 = 46.25 -> 46
-        [6, 6, 5, 5, 5, 5, 5, 5, NA, NA],            # 42 * 10 / 8 = 52.5 -> 53 (to-even: 52)
-        [5] * 7 + [NA] * 3,                          # 7 answered: no score
-    ])
+    s = scores(
+        registry,
+        "barc10",
+        10,
+        [
+            [5] * 10,  # 50
+            [5, 5, 5, 5, 5, 4, 4, 4, NA, NA],  # 37 * 10 / 8 = 46.25 -> 46
+            [6, 6, 5, 5, 5, 5, 5, 5, NA, NA],  # 42 * 10 / 8 = 52.5 -> 53 (to-even: 52)
+            [5] * 7 + [NA] * 3,  # 7 answered: no score
+        ],
+    )
     assert_scored(s.loc[("p0", "total")], 50, 10)
     assert_scored(s.loc[("p1", "total")], 46, 8)
     assert_scored(s.loc[("p2", "total")], 53, 8)
@@ -415,13 +478,18 @@ def test_service_use_impossible_counts_are_invalid(registry):
 
 
 def test_hhi_reverse_keys(registry):
-    s = scores(registry, "hhi", 12, [
-        [4] * 12,                                    # 10*4 + 2*(5-4) = 42
-        [1] * 12,                                    # 10*1 + 2*(5-1) = 18
-        [3, 3, 1, 3, 3, 1, 3, 3, 3, 3, 3, 3],        # 10*3 + 2*(5-1) = 38
-        [4] * 10 + [NA, NA],                         # (8*4 + 2*1) * 12 / 10 = 40.8 -> 41
-        [4] * 9 + [NA] * 3,                          # 9 answered: no score
-    ])
+    s = scores(
+        registry,
+        "hhi",
+        12,
+        [
+            [4] * 12,  # 10*4 + 2*(5-4) = 42
+            [1] * 12,  # 10*1 + 2*(5-1) = 18
+            [3, 3, 1, 3, 3, 1, 3, 3, 3, 3, 3, 3],  # 10*3 + 2*(5-1) = 38
+            [4] * 10 + [NA, NA],  # (8*4 + 2*1) * 12 / 10 = 40.8 -> 41
+            [4] * 9 + [NA] * 3,  # 9 answered: no score
+        ],
+    )
     assert_scored(s.loc[("p0", "total")], 42, 12)
     assert_scored(s.loc[("p1", "total")], 18, 12)
     assert_scored(s.loc[("p2", "total")], 38, 12)
@@ -438,8 +506,8 @@ MDES_REVERSED = {4, 7, 8, 10, 16, 17, 21, 22, 23}
 
 
 def test_mdes_item_mean_with_reverse_keys(registry):
-    all_four = [4] * 28                      # (19*4 + 9*1) / 28 = 85/28 = 3.0357 -> 3.04
-    at_limit = [3] * 23 + [NA] * 5           # items 1-23: (14*3 + 9*2) / 23 = 60/23 = 2.6087 -> 2.61
+    all_four = [4] * 28  # (19*4 + 9*1) / 28 = 85/28 = 3.0357 -> 3.04
+    at_limit = [3] * 23 + [NA] * 5  # items 1-23: (14*3 + 9*2) / 23 = 60/23 = 2.6087 -> 2.61
     below = [3] * 22 + [NA] * 6
     s = scores(registry, "mdes", 28, [all_four, at_limit, below])
     assert_scored(s.loc[("p0", "total")], 3.04, 28)
@@ -455,12 +523,17 @@ def test_mdes_item_mean_with_reverse_keys(registry):
 
 
 def test_rasr_item_mean(registry):
-    s = scores(registry, "rasr", 24, [
-        [5] * 12 + [4] * 12,                 # 108 / 24 = 4.5
-        [4] * 15 + [3] * 9,                  # 87 / 24 = 3.625 -> 3.63 (to-even: 3.62)
-        [5] * 7 + [4] * 13 + [NA] * 4,       # 87 / 20 = 4.35
-        [4] * 19 + [NA] * 5,                 # 19 answered: no score
-    ])
+    s = scores(
+        registry,
+        "rasr",
+        24,
+        [
+            [5] * 12 + [4] * 12,  # 108 / 24 = 4.5
+            [4] * 15 + [3] * 9,  # 87 / 24 = 3.625 -> 3.63 (to-even: 3.62)
+            [5] * 7 + [4] * 13 + [NA] * 4,  # 87 / 20 = 4.35
+            [4] * 19 + [NA] * 5,  # 19 answered: no score
+        ],
+    )
     assert_scored(s.loc[("p0", "total")], 4.5, 24)
     assert_scored(s.loc[("p1", "total")], 3.63, 24)
     assert_scored(s.loc[("p2", "total")], 4.35, 20)
@@ -473,13 +546,18 @@ def test_rasr_item_mean(registry):
 
 
 def test_wemwbs_sum_and_prorating(registry):
-    s = scores(registry, "wemwbs", 14, [
-        [3] * 14,                                    # 42
-        [4] * 4 + [3] * 8 + [NA, NA],                # 40 * 14 / 12 = 46.67 -> 47
-        [3] * 11 + [NA] * 3,                         # 11 answered: no score
-        [1] * 14,                                    # 14
-        [5] * 14,                                    # 70
-    ])
+    s = scores(
+        registry,
+        "wemwbs",
+        14,
+        [
+            [3] * 14,  # 42
+            [4] * 4 + [3] * 8 + [NA, NA],  # 40 * 14 / 12 = 46.67 -> 47
+            [3] * 11 + [NA] * 3,  # 11 answered: no score
+            [1] * 14,  # 14
+            [5] * 14,  # 70
+        ],
+    )
     assert_scored(s.loc[("p0", "total")], 42, 14)
     assert_scored(s.loc[("p1", "total")], 47, 12)
     assert_no_score(s.loc[("p2", "total")], 11, 12, 14)
@@ -488,11 +566,16 @@ def test_wemwbs_sum_and_prorating(registry):
 
 
 def test_swemwbs_raw_sum_and_prorating(registry):
-    s = scores(registry, "swemwbs", 7, [
-        [4] * 7,                                     # 28 (raw, not converted)
-        [4, 4, 3, 3, 3, 3, NA],                      # 20 * 7 / 6 = 23.33 -> 23
-        [4] * 5 + [NA, NA],                          # 5 answered: no score
-    ])
+    s = scores(
+        registry,
+        "swemwbs",
+        7,
+        [
+            [4] * 7,  # 28 (raw, not converted)
+            [4, 4, 3, 3, 3, 3, NA],  # 20 * 7 / 6 = 23.33 -> 23
+            [4] * 5 + [NA, NA],  # 5 answered: no score
+        ],
+    )
     assert_scored(s.loc[("p0", "total")], 28, 7)
     assert_scored(s.loc[("p1", "total")], 23, 6)
     assert_no_score(s.loc[("p2", "total")], 5, 6, 7)
@@ -504,11 +587,21 @@ def test_swemwbs_raw_sum_and_prorating(registry):
 
 OUT_OF_RANGE = {
     # instrument: (items, a valid answer, an answer above the scale, the scale shown in the reason)
-    "phq9": (9, 1, 4, "0-3"), "phq8": (8, 1, 4, "0-3"), "gad7": (7, 1, 4, "0-3"),
-    "k10": (10, 2, 6, "1-5"), "k6": (6, 2, 5, "0-4"), "gse": (10, 2, 5, "1-4"),
-    "state_hope": (6, 4, 9, "1-8"), "adult_hope": (12, 4, 9, "1-8"), "qpr15": (15, 2, 5, "0-4"),
-    "barc10": (10, 3, 7, "1-6"), "mdes": (28, 2, 5, "1-4"), "rasr": (24, 3, 6, "1-5"),
-    "hhi": (12, 2, 5, "1-4"), "wemwbs": (14, 3, 6, "1-5"), "swemwbs": (7, 3, 6, "1-5"),
+    "phq9": (9, 1, 4, "0-3"),
+    "phq8": (8, 1, 4, "0-3"),
+    "gad7": (7, 1, 4, "0-3"),
+    "k10": (10, 2, 6, "1-5"),
+    "k6": (6, 2, 5, "0-4"),
+    "gse": (10, 2, 5, "1-4"),
+    "state_hope": (6, 4, 9, "1-8"),
+    "adult_hope": (12, 4, 9, "1-8"),
+    "qpr15": (15, 2, 5, "0-4"),
+    "barc10": (10, 3, 7, "1-6"),
+    "mdes": (28, 2, 5, "1-4"),
+    "rasr": (24, 3, 6, "1-5"),
+    "hhi": (12, 2, 5, "1-4"),
+    "wemwbs": (14, 3, 6, "1-5"),
+    "swemwbs": (7, 3, 6, "1-5"),
 }
 
 

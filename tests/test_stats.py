@@ -66,8 +66,9 @@ def test_g_av_hand_worked_small_case():
 def test_g_av_from_moments_matches_g_av():
     g, _, _ = stats.g_av(PRE, POST)
     diff = POST - PRE
-    vec = stats.g_av_from_moments(np.array([8]), np.array([diff.mean()]), np.array([PRE.var(ddof=1)]),
-                                  np.array([POST.var(ddof=1)]))
+    vec = stats.g_av_from_moments(
+        np.array([8]), np.array([diff.mean()]), np.array([PRE.var(ddof=1)]), np.array([POST.var(ddof=1)])
+    )
     assert vec[0] == pytest.approx(g)
 
 
@@ -188,12 +189,14 @@ def test_d1_ancova_reference_and_two_group_agreement():
     method = _pg_ancova(data).set_index("Source").loc["Method"]
     # research/instruments.md D.1: Method F(3,31) = 3.3365, p = .0319, np2 = .2441
     assert (float(method["F"]), float(method["p_unc"]), float(method["np2"])) == pytest.approx(
-        (3.3365, 0.0319, 0.2441), abs=1e-4)
+        (3.3365, 0.0319, 0.2441), abs=1e-4
+    )
     for a, b in (("A", "B"), ("A", "D"), ("C", "D")):
         two = data[data["Method"].isin([a, b])]
         ref = _pg_ancova(two).set_index("Source").loc["Method"]
-        res = stats.ancova_two_groups(two["Scores"].to_numpy(float), two["Income"].to_numpy(float),
-                                      two["Method"].to_numpy(), (a, b))
+        res = stats.ancova_two_groups(
+            two["Scores"].to_numpy(float), two["Income"].to_numpy(float), two["Method"].to_numpy(), (a, b)
+        )
         assert res.f == pytest.approx(float(ref["F"]))
         assert res.p == pytest.approx(float(ref["p_unc"]))
         assert res.partial_eta_sq == pytest.approx(float(ref["np2"]))
@@ -202,8 +205,9 @@ def test_d1_ancova_reference_and_two_group_agreement():
 def test_ancova_two_groups_against_least_squares_by_hand():
     data = pg.read_dataset("ancova")
     two = data[data["Method"].isin(["A", "B"])]
-    res = stats.ancova_two_groups(two["Scores"].to_numpy(float), two["Income"].to_numpy(float),
-                                  two["Method"].to_numpy(), ("A", "B"))
+    res = stats.ancova_two_groups(
+        two["Scores"].to_numpy(float), two["Income"].to_numpy(float), two["Method"].to_numpy(), ("A", "B")
+    )
     # Independent fit: solve the normal equations of Scores ~ 1 + [Method == B] + Income.
     y = two["Scores"].to_numpy(float)
     x = np.column_stack([np.ones(len(y)), (two["Method"] == "B").to_numpy(float), two["Income"].to_numpy(float)])

@@ -78,8 +78,9 @@ def test_duplicate_rows_are_refused_as_by_the_analysis(wide):
 
 def test_a_file_job_is_timed_step_by_step_and_has_no_alerts(responses, tmp_path, written):
     timings = pipeline.Timings()
-    job = pipeline.ReportJob(out=tmp_path / "r.pdf", options=ReportOptions(program_name="File"),
-                             input_file=responses, keep_html=True)
+    job = pipeline.ReportJob(
+        out=tmp_path / "r.pdf", options=ReportOptions(program_name="File"), input_file=responses, keep_html=True
+    )
     assert pipeline.run_job(job, timings) == tmp_path / "r.pdf"
     assert {"read", "scoring", "analysis"} <= set(timings.steps)
     assert written["result"].alerts is None
@@ -88,8 +89,9 @@ def test_a_file_job_is_timed_step_by_step_and_has_no_alerts(responses, tmp_path,
 
 
 def test_a_program_job_reads_the_store_with_its_alerts(database, tmp_path, written):
-    job = pipeline.ReportJob(out=tmp_path / "p.pdf", options=ReportOptions(program_name="Store"),
-                             database_url=database, program=PROGRAM_SLUG)
+    job = pipeline.ReportJob(
+        out=tmp_path / "p.pdf", options=ReportOptions(program_name="Store"), database_url=database, program=PROGRAM_SLUG
+    )
     pipeline.run_job(job)
     alerts = written["result"].alerts
     assert alerts is not None and alerts["raised"] >= 0
@@ -97,8 +99,9 @@ def test_a_program_job_reads_the_store_with_its_alerts(database, tmp_path, writt
 
 
 def test_site_jobs_read_only_their_site_and_carry_no_alerts(database, tmp_path, written):
-    base = pipeline.ReportJob(out=tmp_path, options=ReportOptions(program_name="Store"),
-                              database_url=database, program=PROGRAM_SLUG)
+    base = pipeline.ReportJob(
+        out=tmp_path, options=ReportOptions(program_name="Store"), database_url=database, program=PROGRAM_SLUG
+    )
     [job] = pipeline.site_jobs(base, [SITES[1]], tmp_path)
     assert job.out == tmp_path / "harbor-peer-respite.pdf"
     assert job.options.program_name == f"Store: {SITES[1]}"
@@ -111,13 +114,15 @@ def test_site_jobs_read_only_their_site_and_carry_no_alerts(database, tmp_path, 
 def test_file_and_store_give_the_same_analysis(responses, database):
     from_file, _ = pipeline.load_responses(pipeline.ReportJob(out=None, options=None, input_file=responses))
     from_store, _ = pipeline.load_responses(
-        pipeline.ReportJob(out=None, options=None, database_url=database, program=PROGRAM_SLUG))
+        pipeline.ReportJob(out=None, options=None, database_url=database, program=PROGRAM_SLUG)
+    )
     a = pipeline.analyze_responses(from_file, "baseline", "exit")
     b = pipeline.analyze_responses(from_store, "baseline", "exit")
     for key in ("participants", "attrition"):
         assert getattr(a, key) == getattr(b, key), key
-    assert [(s.instrument, s.scale, s.n_pairs) for s in a.scales] == \
-        [(s.instrument, s.scale, s.n_pairs) for s in b.scales]
+    assert [(s.instrument, s.scale, s.n_pairs) for s in a.scales] == [
+        (s.instrument, s.scale, s.n_pairs) for s in b.scales
+    ]
 
 
 def test_suppress_withholds_small_counts(wide):
@@ -128,8 +133,10 @@ def test_suppress_withholds_small_counts(wide):
 
 def test_importing_the_pipeline_is_cheap():
     # Batch workers import it first; the heavy libraries come with the steps that need them.
-    code = ("import sys, toolkit.pipeline; "
-            "print([m for m in ('pandas', 'pingouin', 'matplotlib', 'weasyprint', 'sqlalchemy') if m in sys.modules])")
+    code = (
+        "import sys, toolkit.pipeline; "
+        "print([m for m in ('pandas', 'pingouin', 'matplotlib', 'weasyprint', 'sqlalchemy') if m in sys.modules])"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
 

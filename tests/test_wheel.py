@@ -33,14 +33,26 @@ BUILD_INPUTS = ("pyproject.toml", "README.md", "toolkit", "instruments", "report
 
 SKIPPED = shutil.ignore_patterns("__pycache__", "*.pyc", ".*")
 DATA_FOLDERS = (
-    "toolkit/web/templates/", "toolkit/web/static/", "toolkit/web/translations/",
-    "toolkit/store/migrations/versions/", "toolkit/store/data/",
-    "toolkit/shipped/instruments/", "toolkit/shipped/reports/fonts/", "toolkit/shipped/reports/partials/",
+    "toolkit/web/templates/",
+    "toolkit/web/static/",
+    "toolkit/web/translations/",
+    "toolkit/store/migrations/versions/",
+    "toolkit/store/data/",
+    "toolkit/shipped/instruments/",
+    "toolkit/shipped/reports/fonts/",
+    "toolkit/shipped/reports/partials/",
 )
 NOT_SHIPPED = {"toolkit/web/babel.cfg"}
 """Files of the tree that only development uses (``make translations``), left out of the wheel."""
-CLEARED_ENV = ("PYTHONPATH", "PYTHONHOME", "PYTHONSTARTUP", "VIRTUAL_ENV", "OUTCOMES_INSTRUMENTS",
-               "OUTCOMES_OVERLAYS", "DATABASE_URL")
+CLEARED_ENV = (
+    "PYTHONPATH",
+    "PYTHONHOME",
+    "PYTHONSTARTUP",
+    "VIRTUAL_ENV",
+    "OUTCOMES_INSTRUMENTS",
+    "OUTCOMES_OVERLAYS",
+    "DATABASE_URL",
+)
 
 
 def _setuptools_config() -> dict:
@@ -75,8 +87,9 @@ def test_the_packages_listed_in_pyproject_are_the_folders_of_the_tree():
 
 def _run(args: list, *, timeout: float, cwd: Path | None = None, env: dict | None = None) -> str:
     """Run a command; its standard output, or a failure showing both of its outputs."""
-    proc = subprocess.run([str(a) for a in args], cwd=cwd, env=env, capture_output=True, text=True,
-                          timeout=timeout, check=False)
+    proc = subprocess.run(
+        [str(a) for a in args], cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout, check=False
+    )
     assert proc.returncode == 0, f"{args[0]} exited {proc.returncode}:\n{proc.stdout}\n{proc.stderr}"
     return proc.stdout
 
@@ -103,8 +116,22 @@ def _build_wheel(tmp_path: Path) -> Path:
     except importlib.metadata.PackageNotFoundError:
         pass
     dist = tmp_path / "dist"
-    _run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-input", "--quiet", *isolation,
-          "--wheel-dir", dist, src], timeout=300)
+    _run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-input",
+            "--quiet",
+            *isolation,
+            "--wheel-dir",
+            dist,
+            src,
+        ],
+        timeout=300,
+    )
     (wheel,) = dist.glob("peer_outcomes-*.whl")
     return wheel
 
@@ -114,11 +141,17 @@ def _check_wheel_contents(wheel: Path) -> None:
         names = set(archive.namelist())
     for prefix in DATA_FOLDERS:
         assert any(n.startswith(prefix) for n in names), f"{wheel.name}: nothing under {prefix}"
-    expected = {f"toolkit/{p.relative_to(ROOT / 'toolkit').as_posix()}" for p in (ROOT / "toolkit").rglob("*")
-                if p.is_file() and "__pycache__" not in p.parts and not p.name.startswith(".")}
+    expected = {
+        f"toolkit/{p.relative_to(ROOT / 'toolkit').as_posix()}"
+        for p in (ROOT / "toolkit").rglob("*")
+        if p.is_file() and "__pycache__" not in p.parts and not p.name.startswith(".")
+    }
     expected |= {f"toolkit/shipped/instruments/{p.name}" for p in (ROOT / "instruments").glob("*.y*ml")}
-    expected |= {f"toolkit/shipped/reports/{p.relative_to(ROOT / 'reports').as_posix()}"
-                 for p in (ROOT / "reports").rglob("*") if p.is_file() and not p.name.startswith(".")}
+    expected |= {
+        f"toolkit/shipped/reports/{p.relative_to(ROOT / 'reports').as_posix()}"
+        for p in (ROOT / "reports").rglob("*")
+        if p.is_file() and not p.name.startswith(".")
+    }
     missing = sorted(expected - names - NOT_SHIPPED)
     assert not missing, f"{wheel.name}: missing {missing}; check [tool.setuptools.package-data] in pyproject.toml"
 
@@ -134,8 +167,22 @@ def test_the_wheel_installs_and_runs_outside_the_checkout(tmp_path):
     _run([sys.executable, "-m", "venv", "--without-pip", venv], timeout=60)
     python = venv / "bin" / "python"
     # The wheel goes in before the .pth below, so pip does not see the project's own install.
-    _run([sys.executable, "-m", "pip", "--python", python, "install", "--no-deps", "--no-index",
-          "--no-compile", "--quiet", wheel], timeout=120)
+    _run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "--python",
+            python,
+            "install",
+            "--no-deps",
+            "--no-index",
+            "--no-compile",
+            "--quiet",
+            wheel,
+        ],
+        timeout=120,
+    )
     site = Path(_run([python, "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"], timeout=60).strip())
     project_site = sysconfig.get_path("purelib")
     (site / "project_dependencies.pth").write_text(project_site + "\n", encoding="utf-8")
@@ -156,8 +203,13 @@ def test_the_wheel_installs_and_runs_outside_the_checkout(tmp_path):
     for key in ("toolkit", "instruments", "reports"):
         assert Path(seen[key]).resolve().is_relative_to(site.resolve()), seen
     assert not [f for f in seen["finders"] if "editable" in f], seen["finders"]
-    checkout = [p for p in seen["path"] if p  # "" is the probe's folder, elsewhere
-                and Path(p).resolve().is_relative_to(ROOT) and not Path(p).resolve().is_relative_to(Path(sys.prefix).resolve())]
+    checkout = [
+        p
+        for p in seen["path"]
+        if p  # "" is the probe's folder, elsewhere
+        and Path(p).resolve().is_relative_to(ROOT)
+        and not Path(p).resolve().is_relative_to(Path(sys.prefix).resolve())
+    ]
     assert not checkout, seen["path"]
     assert project_site in seen["path"], seen["path"]
 
@@ -166,11 +218,14 @@ def test_the_wheel_installs_and_runs_outside_the_checkout(tmp_path):
     assert listed == {inst.id for inst in default_registry()}
 
     out = tmp_path / "demo"
-    printed = _run([venv / "bin" / "outcomes", "demo", "--out", out, "--participants", "120"],
-                   cwd=elsewhere, env=env, timeout=300)
+    printed = _run(
+        [venv / "bin" / "outcomes", "demo", "--out", out, "--participants", "120"], cwd=elsewhere, env=env, timeout=300
+    )
     pdf = out / "report.pdf"
     assert printed.strip() == str(pdf.resolve())
     assert pdf.read_bytes().startswith(b"%PDF-")
     done = time.monotonic()
-    print(f"wheel: build {built - started:.1f}s, install {installed - built:.1f}s,"
-          f" run {done - installed:.1f}s, total {done - started:.1f}s")
+    print(
+        f"wheel: build {built - started:.1f}s, install {installed - built:.1f}s,"
+        f" run {done - installed:.1f}s, total {done - started:.1f}s"
+    )

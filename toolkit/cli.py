@@ -48,8 +48,14 @@ class LazyGroup(click.Group):
     with that module's exit code: 2 for bad input, 1 for the environment.
     """
 
-    def main(self, args: Any = None, prog_name: str | None = None, complete_var: str | None = None,
-             standalone_mode: bool = True, **extra: Any) -> Any:
+    def main(
+        self,
+        args: Any = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
         """Run the command line; in standalone mode errors are printed and the process exits."""
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
@@ -113,8 +119,7 @@ def click_error_parts(exc: click.ClickException) -> tuple[str | None, str]:
         if isinstance(hint, (list, tuple)):
             hint = " / ".join(hint)
         if hint is None and exc.param is not None:
-            hint = (" / ".join(exc.param.opts) if isinstance(exc.param, click.Option)
-                    else exc.param.human_readable_name)
+            hint = " / ".join(exc.param.opts) if isinstance(exc.param, click.Option) else exc.param.human_readable_name
         if hint:
             return hint, exc.message
     ctx = getattr(exc, "ctx", None)

@@ -38,8 +38,12 @@ BATTERY = {
     "gad7": ("symptoms", 0.0, -0.05, 0.89),
 }
 # service-use item -> (probability of any use at baseline, mean count among users)
-SERVICE_USE = {"service_use_1": (0.16, 6.0), "service_use_2": (0.30, 1.8),
-               "service_use_3": (0.35, 2.5), "service_use_4": (0.07, 4.0)}
+SERVICE_USE = {
+    "service_use_1": (0.16, 6.0),
+    "service_use_2": (0.30, 1.8),
+    "service_use_3": (0.35, 2.5),
+    "service_use_4": (0.07, 4.0),
+}
 MISSING_ITEM_RATE = 0.015
 DROPOUT_LOGIT = (-0.68, 0.55)  # intercept, slope on baseline symptom level
 
@@ -58,7 +62,9 @@ def _item_noise(k: int, alpha: float, common_var: float) -> float:
     return float(np.sqrt(common_var * (1 - r) / r)) * 0.8
 
 
-def _answers(rng: np.random.Generator, inst, latent: np.ndarray, location: float, alpha: float) -> dict[str, np.ndarray]:
+def _answers(
+    rng: np.random.Generator, inst, latent: np.ndarray, location: float, alpha: float
+) -> dict[str, np.ndarray]:
     out = {}
     specific = rng.normal(0, 0.45, latent.size)
     noise = _item_noise(len(inst.scored_items), alpha, 0.85**2 + 0.45**2)
@@ -167,8 +173,10 @@ def store_program(session, wide: pd.DataFrame, registry=None, seed: int = 2026) 
     program = create_program(session, registry, PROGRAM_SLUG, PROGRAM_NAME, list(WAVES), battery)
     waves = {w.name: w.id for w in program.waves}
     people = wide.drop_duplicates("participant")[["participant", "site"]]
-    ids = {code: add_participant(session, program, code, site=site).id
-           for code, site in zip(people["participant"], people["site"], strict=True)}
+    ids = {
+        code: add_participant(session, program, code, site=site).id
+        for code, site in zip(people["participant"], people["site"], strict=True)
+    }
     when = _dates(rng, list(ids))
     instruments = {registry.item(c)[0].id: registry.item(c)[0] for c in wide.columns if registry.item(c)}
     admins, responses, alerts = [], [], []
@@ -181,21 +189,46 @@ def store_program(session, wide: pd.DataFrame, registry=None, seed: int = 2026) 
                 continue
             admin_id = len(admins) + 1
             done = when[(code, wave)] + dt.timedelta(minutes=3 * admin_id % 40)
-            admins.append({"id": admin_id, "participant_id": ids[code], "wave_id": waves[wave],
-                           "instrument_id": inst.id, "instrument_version": inst.version, "status": "complete",
-                           "mode": "import", "language": "en", "submission_key": f"demo-{code}-{wave}-{inst.id}",
-                           "started_at": done - dt.timedelta(minutes=4), "completed_at": done})
+            admins.append(
+                {
+                    "id": admin_id,
+                    "participant_id": ids[code],
+                    "wave_id": waves[wave],
+                    "instrument_id": inst.id,
+                    "instrument_version": inst.version,
+                    "status": "complete",
+                    "mode": "import",
+                    "language": "en",
+                    "submission_key": f"demo-{code}-{wave}-{inst.id}",
+                    "started_at": done - dt.timedelta(minutes=4),
+                    "completed_at": done,
+                }
+            )
             for item_id, value in answered.items():
-                responses.append({"administration_id": admin_id, "item_id": item_id, "value": float(value),
-                                  "declined": False, "answered_at": done})
+                responses.append(
+                    {
+                        "administration_id": admin_id,
+                        "item_id": item_id,
+                        "value": float(value),
+                        "declined": False,
+                        "answered_at": done,
+                    }
+                )
                 item = inst.item(item_id)
                 if item.alert is not None and item.alert.fires(float(value)):
                     acked = rng.random() < 0.92
                     hours = float(rng.lognormal(np.log(2.0), 0.8))
-                    alerts.append({"administration_id": admin_id, "item_id": item_id, "value": float(value),
-                                   "level": item.alert.level, "raised_at": done,
-                                   "acknowledged_at": done + dt.timedelta(hours=hours) if acked else None,
-                                   "note": "Checked in with the participant; safety plan reviewed." if acked else None})
+                    alerts.append(
+                        {
+                            "administration_id": admin_id,
+                            "item_id": item_id,
+                            "value": float(value),
+                            "level": item.alert.level,
+                            "raised_at": done,
+                            "acknowledged_at": done + dt.timedelta(hours=hours) if acked else None,
+                            "note": "Checked in with the participant; safety plan reviewed." if acked else None,
+                        }
+                    )
     for model, rows in ((Administration, admins), (ItemResponse, responses), (Alert, alerts)):
         if rows:
             session.execute(insert(model), rows)
@@ -227,6 +260,13 @@ def run_demo(out_dir: Path | str = "demo-output", seed: int = 2026, n: int = 400
             store_program(session, generate_program(seed=seed, n=n), seed=seed)
     finally:
         engine.dispose()
-    options = ReportOptions(program_name=PROGRAM_NAME, period=PERIOD, pre_wave="baseline",
-                            post_wave="exit", pre_label="Baseline", post_label="Exit", sites=SITES)
+    options = ReportOptions(
+        program_name=PROGRAM_NAME,
+        period=PERIOD,
+        pre_wave="baseline",
+        post_wave="exit",
+        pre_label="Baseline",
+        post_label="Exit",
+        sites=SITES,
+    )
     return run_job(ReportJob(out=out / "report.pdf", options=options, database_url=url, program=PROGRAM_SLUG))

@@ -39,8 +39,17 @@ if TYPE_CHECKING:
     from toolkit.analysis.model import AnalysisResult
 
 __all__ = [
-    "ReportJob", "Timings", "analyze_responses", "file_stem", "load_responses", "read_file",
-    "read_program", "render", "run_job", "site_jobs", "suppress",
+    "ReportJob",
+    "Timings",
+    "analyze_responses",
+    "file_stem",
+    "load_responses",
+    "read_file",
+    "read_program",
+    "render",
+    "run_job",
+    "site_jobs",
+    "suppress",
 ]
 
 
@@ -74,8 +83,9 @@ def read_file(path: Path | str, registry: Any = None, timings: Timings | None = 
         return read_wide(path, registry or default_registry())
 
 
-def read_program(database_url: str | None, program: str, alerts: bool = True,
-                 timings: Timings | None = None) -> tuple[Any, dict | None]:
+def read_program(
+    database_url: str | None, program: str, alerts: bool = True, timings: Timings | None = None
+) -> tuple[Any, dict | None]:
     """A program's wide response table from the store, and its alert summary when ``alerts``."""
     from toolkit.store import make_sessionmaker
     from toolkit.store.engine import open_engine
@@ -111,8 +121,9 @@ def load_responses(job: ReportJob, timings: Timings | None = None) -> tuple[Any,
 # -- score, analyse, suppress -----------------------------------------------------------------
 
 
-def analyze_responses(wide: Any, pre: str, post: str, registry: Any = None,
-                      timings: Timings | None = None) -> AnalysisResult:
+def analyze_responses(
+    wide: Any, pre: str, post: str, registry: Any = None, timings: Timings | None = None
+) -> AnalysisResult:
     """Score a wide response table and analyse change from ``pre`` to ``post`` (unsuppressed).
 
     The same checks and result as :func:`toolkit.analysis.analyze`, with the
@@ -144,8 +155,13 @@ def suppress(result: AnalysisResult, threshold: int) -> AnalysisResult:
 # -- render ---------------------------------------------------------------------------------
 
 
-def render(result: AnalysisResult, options: ReportOptions, out: Path | str, keep_html: bool = False,
-           timings: Timings | None = None) -> Path:
+def render(
+    result: AnalysisResult,
+    options: ReportOptions,
+    out: Path | str,
+    keep_html: bool = False,
+    timings: Timings | None = None,
+) -> Path:
     """Write the PDF of an unsuppressed result; the report suppresses with ``options.suppress`` first."""
     return write_report(result, options, Path(out), keep_html=keep_html, timings=timings)
 

@@ -105,8 +105,7 @@ def _parse_one(item: str, first: bool) -> WaveSpec:
     if before is not None and due is not None and before > due:
         raise _fail(
             item,
-            f"the window would open on day {due - before}, before the baseline;"
-            f" use at most [-{due},+{after}]",
+            f"the window would open on day {due - before}, before the baseline; use at most [-{due},+{after}]",
         )
     return WaveSpec(name, due, before, after)
 
@@ -122,9 +121,7 @@ def parse_waves(waves: str | Sequence[str | WaveSpec]) -> list[WaveSpec]:
         waves = ",".join(str(w) for w in waves)
     items = split_specs(waves)
     if not items:
-        raise ScheduleError(
-            "waves: no waves given — name at least a baseline, e.g. baseline,3month:+90,exit"
-        )
+        raise ScheduleError("waves: no waves given — name at least a baseline, e.g. baseline,3month:+90,exit")
     specs = [_parse_one(item, i == 0) for i, item in enumerate(items)]
     seen: set[str] = set()
     last: WaveSpec | None = None
@@ -193,9 +190,7 @@ def today_in(time_zone: str) -> date:
     return datetime.now(ZoneInfo(time_zone)).date()
 
 
-def due_waves(
-    waves: Sequence[Scheduled], baseline: date, done: Collection[str], today: date
-) -> list[Scheduled]:
+def due_waves(waves: Sequence[Scheduled], baseline: date, done: Collection[str], today: date) -> list[Scheduled]:
     """The follow-up waves due for one participant on ``today``.
 
     A wave is due from its due date until it is done. The baseline (the

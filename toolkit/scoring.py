@@ -170,7 +170,9 @@ def _reasons(m: ItemMatrix, spec: ScaleSpec, bad: np.ndarray, n_ans: np.ndarray)
     kind[too_few] = 1
     kind[n_ans == 0] = 2
     # categories: "", "no items answered", then "j of k ..." for j = 1 .. need - 1
-    categories = ["", "no items answered"] + [f"{j} of {k} items answered; at least {need} needed" for j in range(1, need)]
+    categories = ["", "no items answered"] + [
+        f"{j} of {k} items answered; at least {need} needed" for j in range(1, need)
+    ]
     codes = np.where(too_few, n_ans + 1, 0).astype(np.int32)
     row_bad = bad.any(axis=1)
     if row_bad.any():
@@ -226,11 +228,18 @@ def _alerts(m: ItemMatrix, wide: pd.DataFrame, registry: Registry) -> pd.DataFra
         with np.errstate(invalid="ignore"):
             rows = np.flatnonzero(item.alert.compare(v))
         if len(rows):
-            frames.append(pd.DataFrame({
-                "participant": wide["participant"].to_numpy()[rows],
-                "wave": wide["wave"].to_numpy()[rows],
-                "instrument": inst.id, "item": col, "value": v[rows], "level": item.alert.level,
-            }))
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "participant": wide["participant"].to_numpy()[rows],
+                        "wave": wide["wave"].to_numpy()[rows],
+                        "instrument": inst.id,
+                        "item": col,
+                        "value": v[rows],
+                        "level": item.alert.level,
+                    }
+                )
+            )
     cols = ["participant", "wave", "instrument", "item", "value", "level"]
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=cols)
 

@@ -52,8 +52,11 @@ def reference_pairs(wide: pd.DataFrame, items, min_answered) -> pd.DataFrame:
     frame = frame.dropna(subset=["score"])
     pre = frame[frame["wave"] == "baseline"].set_index("participant")
     post = frame[frame["wave"] == "exit"].set_index("participant")
-    both = pre[["score", "site", "group"]].rename(columns={"score": "pre"}).join(
-        post[["score"]].rename(columns={"score": "post"}), how="inner")
+    both = (
+        pre[["score", "site", "group"]]
+        .rename(columns={"score": "pre"})
+        .join(post[["score"]].rename(columns={"score": "post"}), how="inner")
+    )
     return pre, post, both
 
 
@@ -200,7 +203,9 @@ def test_multiplicity_families(analysed):
     _, res = analysed
     by = {(s["instrument"], s["scale"]): s for s in res["scales"]}
     clinical_totals = [by[("phq9", "total")]["p"], by[("gad7", "total")]["p"]]
-    assert [by[("phq9", "total")]["p_adjusted"], by[("gad7", "total")]["p_adjusted"]] == pytest.approx(holm(clinical_totals))
+    assert [by[("phq9", "total")]["p_adjusted"], by[("gad7", "total")]["p_adjusted"]] == pytest.approx(
+        holm(clinical_totals)
+    )
     assert by[("state_hope", "total")]["p_adjusted"] == pytest.approx(by[("state_hope", "total")]["p"])
     subs = [by[("state_hope", "agency")]["p"], by[("state_hope", "pathways")]["p"]]
     assert [by[("state_hope", k)]["p_adjusted"] for k in ("agency", "pathways")] == pytest.approx(bh(subs))
@@ -216,16 +221,25 @@ def test_attrition_and_service_counts(analysed):
     pre_all, _, both = reference_pairs(wide, PHQ9, 7)
     gone = pre_all.loc[~pre_all.index.isin(both.index), "score"].to_numpy()
     done = both["pre"].to_numpy()
-    pooled = math.sqrt(((len(done) - 1) * done.var(ddof=1) + (len(gone) - 1) * gone.var(ddof=1)) / (len(done) + len(gone) - 2))
+    pooled = math.sqrt(
+        ((len(done) - 1) * done.var(ddof=1) + (len(gone) - 1) * gone.var(ddof=1)) / (len(done) + len(gone) - 2)
+    )
     assert (row["n_completers"], row["n_noncompleters"]) == (len(done), len(gone))
     assert row["standardized_difference"] == pytest.approx((done.mean() - gone.mean()) / pooled)
-    assert [a["instrument"] for a in res["attrition"]] == ["state_hope", "gad7", "phq9"]  # totals only: recovery first, then by instrument id
+    assert [a["instrument"] for a in res["attrition"]] == [
+        "state_hope",
+        "gad7",
+        "phq9",
+    ]  # totals only: recovery first, then by instrument id
     svc = next(s for s in res["scales"] if s["scale"] == "hospital_nights")
     _, _, pairs = reference_pairs(wide, ["service_use_1"], 1)
     assert svc["counts"] == {
-        "pre_total": int(pairs["pre"].sum()), "post_total": int(pairs["post"].sum()),
-        "pre_median": float(pairs["pre"].median()), "post_median": float(pairs["post"].median()),
-        "pre_any": int((pairs["pre"] > 0).sum()), "post_any": int((pairs["post"] > 0).sum()),
+        "pre_total": int(pairs["pre"].sum()),
+        "post_total": int(pairs["post"].sum()),
+        "pre_median": float(pairs["pre"].median()),
+        "post_median": float(pairs["post"].median()),
+        "pre_any": int((pairs["pre"] > 0).sum()),
+        "post_any": int((pairs["post"] > 0).sum()),
     }
 
 
@@ -267,7 +281,14 @@ def test_json_is_plain(analysed):
     _, res = analysed
     text = json.dumps(res, allow_nan=False)
     assert "NaN" not in text and res["toolkit_version"] and res["alerts"] is None
-    assert set(res["data_quality"]) == {"rows", "scores", "invalid_scores", "invalid_by_reason", "insufficient_items", "missing_item_pct"}
+    assert set(res["data_quality"]) == {
+        "rows",
+        "scores",
+        "invalid_scores",
+        "invalid_by_reason",
+        "insufficient_items",
+        "missing_item_pct",
+    }
 
 
 def test_missing_wave_exits_2_and_lists_waves(tmp_path):
@@ -286,7 +307,9 @@ def test_suppressed_output(tmp_path):
     src = tmp_path / "in.csv"
     wide.to_csv(src, index=False)
     out = tmp_path / "out.json"
-    result = CliRunner().invoke(main, ["analyze", str(src), "--pre", "baseline", "--post", "exit", "--json", str(out), "--suppressed"])
+    result = CliRunner().invoke(
+        main, ["analyze", str(src), "--pre", "baseline", "--post", "exit", "--json", str(out), "--suppressed"]
+    )
     assert result.exit_code == 0, result.output
     res = json.loads(out.read_text())
     assert res["suppression"]["threshold"] == 11

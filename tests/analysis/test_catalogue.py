@@ -13,7 +13,18 @@ def test_kind_and_labels(registry):
 
 
 def test_recovery_before_clinical_and_totals_first(registry):
-    keys = [("phq9", "total"), ("state_hope", "pathways"), ("service_use", "ed_visits"), ("state_hope", "total"), ("gse", "total")]
+    keys = [
+        ("phq9", "total"),
+        ("state_hope", "pathways"),
+        ("service_use", "ed_visits"),
+        ("state_hope", "total"),
+        ("gse", "total"),
+    ]
     order = [(i.spec.instrument, i.spec.id) for i in ordered_scales(registry, keys)]
-    assert order == [("state_hope", "total"), ("state_hope", "pathways"), ("gse", "total"),
-                     ("phq9", "total"), ("service_use", "ed_visits")]
+    assert order == [
+        ("state_hope", "total"),
+        ("state_hope", "pathways"),
+        ("gse", "total"),
+        ("phq9", "total"),
+        ("service_use", "ed_visits"),
+    ]

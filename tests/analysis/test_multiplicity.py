@@ -13,10 +13,16 @@ def row(domain, total, p, kind="score", wilcoxon_p=None):
 
 def test_families_are_separate_by_domain_and_level():
     rows = [
-        row("recovery", True, 0.01), row("recovery", True, 0.04), row("recovery", True, 0.03),
-        row("clinical", True, 0.02), row("clinical", True, None),
-        row("recovery", False, 0.01), row("recovery", False, 0.04), row("recovery", False, 0.03),
-        row("clinical", False, 0.5, kind="count", wilcoxon_p=0.01), row("clinical", False, 0.02),
+        row("recovery", True, 0.01),
+        row("recovery", True, 0.04),
+        row("recovery", True, 0.03),
+        row("clinical", True, 0.02),
+        row("clinical", True, None),
+        row("recovery", False, 0.01),
+        row("recovery", False, 0.04),
+        row("recovery", False, 0.03),
+        row("clinical", False, 0.5, kind="count", wilcoxon_p=0.01),
+        row("clinical", False, 0.02),
     ]
     adjust_families(rows)
     # recovery totals, Holm: sorted .01, .03, .04 -> 3*.01 = .03, 2*.03 = .06, 1*.04 -> max(.06, .04) = .06

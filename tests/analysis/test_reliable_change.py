@@ -75,7 +75,11 @@ def test_recovery_for_higher_is_better(barc10):
 def test_clinical_bands_and_crosstab(phq9, registry):
     assert clinical_bands(phq9) == [2, 3, 4]  # moderate and above: scores >= 10
     assert clinical_bands(registry.scales("gad7")[0]) is None  # cut-off 8 splits the 5-9 band
-    tab = band_crosstab(np.array(["mild", "severe", None]), np.array(["minimal", "mild", "mild"]),
-                        ["minimal", "mild", "moderate", "moderately severe", "severe"], [2, 3, 4])
+    tab = band_crosstab(
+        np.array(["mild", "severe", None]),
+        np.array(["minimal", "mild", "mild"]),
+        ["minimal", "mild", "moderate", "moderately severe", "severe"],
+        [2, 3, 4],
+    )
     assert tab["crosstab"][1][0] == 1 and tab["crosstab"][4][1] == 1
     assert sum(map(sum, tab["crosstab"])) == 2  # a pair without a band is not counted

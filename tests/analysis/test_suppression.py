@@ -27,13 +27,46 @@ from toolkit.analysis import suppress
 from toolkit.analysis import Withheld
 
 COUNT_KEYS = {
-    "enrolled", "with_pre", "with_post", "matched", "n_pairs", "n_completers", "n_noncompleters",
-    "improved", "unchanged", "deteriorated", "recovered", "n_clinical_pre", "alpha_n", "pre_total",
-    "post_total", "pre_any", "post_any", "n", "group_n", "crosstab", "rows", "scores", "invalid_scores",
-    "invalid_by_reason", "insufficient_items",
+    "enrolled",
+    "with_pre",
+    "with_post",
+    "matched",
+    "n_pairs",
+    "n_completers",
+    "n_noncompleters",
+    "improved",
+    "unchanged",
+    "deteriorated",
+    "recovered",
+    "n_clinical_pre",
+    "alpha_n",
+    "pre_total",
+    "post_total",
+    "pre_any",
+    "post_any",
+    "n",
+    "group_n",
+    "crosstab",
+    "rows",
+    "scores",
+    "invalid_scores",
+    "invalid_by_reason",
+    "insufficient_items",
 }
-SCALE_STATS = ("pre_mean", "pre_sd", "post_mean", "post_sd", "mean_change", "t", "df", "p", "p_adjusted",
-               "wilcoxon_p", "g_av", "d_z")
+SCALE_STATS = (
+    "pre_mean",
+    "pre_sd",
+    "post_mean",
+    "post_sd",
+    "mean_change",
+    "t",
+    "df",
+    "p",
+    "p_adjusted",
+    "wilcoxon_p",
+    "g_av",
+    "d_z",
+)
 
 
 def numbers_under(value):
@@ -253,10 +286,14 @@ def test_input_is_not_changed_and_large_clean_counts_stay():
 def test_random_programs_leak_nothing(seed):
     rng = np.random.default_rng(seed)
     n = int(rng.integers(4, 90))
-    wide = synthetic_wide(n, seed=100 + seed, follow_up=float(rng.uniform(0.3, 0.95)),
-                          item_missing=float(rng.uniform(0, 0.12)),
-                          sites=("A", "B", "C")[: int(rng.integers(0, 4))] or (),
-                          groups=("peer", "comparison") if seed % 2 else None)
+    wide = synthetic_wide(
+        n,
+        seed=100 + seed,
+        follow_up=float(rng.uniform(0.3, 0.95)),
+        item_missing=float(rng.uniform(0, 0.12)),
+        sites=("A", "B", "C")[: int(rng.integers(0, 4))] or (),
+        groups=("peer", "comparison") if seed % 2 else None,
+    )
     res = analyze(wide, "baseline", "exit").to_plain()
     out = shown(res)
     assert_safe(out)

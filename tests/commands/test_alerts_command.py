@@ -36,15 +36,27 @@ def sink():
 
 
 def run(*args, env):
-    base = {"OUTCOMES_SMTP_URL": None, "OUTCOMES_MAIL_FROM": None, "OUTCOMES_BASE_URL": None, "OUTCOMES_MAIL_RETRY_MAX_S": None}
+    base = {
+        "OUTCOMES_SMTP_URL": None,
+        "OUTCOMES_MAIL_FROM": None,
+        "OUTCOMES_BASE_URL": None,
+        "OUTCOMES_MAIL_RETRY_MAX_S": None,
+    }
     return CliRunner().invoke(main, list(args), env={**base, **env}, catch_exceptions=False)
 
 
 def test_sends_one_message(sink):
     handler, port = sink
-    result = run("alerts", "test-email", "duty@example.org", env={"OUTCOMES_SMTP_URL": f"smtp://127.0.0.1:{port}", "OUTCOMES_MAIL_FROM": "alerts@example.org"})
+    result = run(
+        "alerts",
+        "test-email",
+        "duty@example.org",
+        env={"OUTCOMES_SMTP_URL": f"smtp://127.0.0.1:{port}", "OUTCOMES_MAIL_FROM": "alerts@example.org"},
+    )
     assert result.exit_code == 0, result.output
-    assert result.output.startswith(f"smtp://127.0.0.1:{port} accepted the test message to duty@example.org (from alerts@example.org)")
+    assert result.output.startswith(
+        f"smtp://127.0.0.1:{port} accepted the test message to duty@example.org (from alerts@example.org)"
+    )
     [envelope] = handler.envelopes
     assert envelope.rcpt_tos == ["duty@example.org"] and envelope.mail_from == "alerts@example.org"
     assert b"Subject: Test message from peer-outcomes" in envelope.content
@@ -58,9 +70,14 @@ def test_without_a_server_says_what_to_set():
 
 def test_a_server_that_is_down_is_reported():
     port = free_port()
-    result = run("alerts", "test-email", "duty@example.org", env={"OUTCOMES_SMTP_URL": f"smtp://u:hunter2@127.0.0.1:{port}"})
+    result = run(
+        "alerts", "test-email", "duty@example.org", env={"OUTCOMES_SMTP_URL": f"smtp://u:hunter2@127.0.0.1:{port}"}
+    )
     assert result.exit_code == 1
-    assert f"smtp://u@127.0.0.1:{port}: the test message to duty@example.org was not accepted (127.0.0.1:{port} refused the connection" in result.output
+    assert (
+        f"smtp://u@127.0.0.1:{port}: the test message to duty@example.org was not accepted (127.0.0.1:{port} refused the connection"
+        in result.output
+    )
     assert "hunter2" not in result.output
 
 

@@ -68,7 +68,11 @@ def test_analyze_refuses_a_workbook_with_entities(tmp_path):
     ("name", "content", "message"),
     [
         ("responses.csv", bytes(range(256)) * 8, "not CSV text (the file is binary); save it as CSV UTF-8"),
-        ("responses.xlsx", b"participant,wave\na,baseline\n", "not an Excel workbook (the file is plain text); save it as .xlsx or .csv"),
+        (
+            "responses.xlsx",
+            b"participant,wave\na,baseline\n",
+            "not an Excel workbook (the file is plain text); save it as .xlsx or .csv",
+        ),
     ],
     ids=["binary-csv", "text-xlsx"],
 )
@@ -76,7 +80,10 @@ def test_report_refuses_an_unreadable_input(tmp_path, name, content, message):
     source = tmp_path / name
     source.write_bytes(content)
     out = tmp_path / "report.pdf"
-    assert refused(["report", "--input", str(source), "--out", str(out)], out) == [f"error: {source}: {message}", "Nothing was written."]
+    assert refused(["report", "--input", str(source), "--out", str(out)], out) == [
+        f"error: {source}: {message}",
+        "Nothing was written.",
+    ]
 
 
 BILLION_LAUGHS = 'lol0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]\n' + "".join(
@@ -88,10 +95,22 @@ BILLION_LAUGHS = 'lol0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "l
     ("text", "message"),
     [
         (BILLION_LAUGHS, "1: anchors (&a0) are not allowed in an instrument file; remove it and write each value out"),
-        ("id: x\nitems: &a [*a]\n", "2: anchors (&a) are not allowed in an instrument file; remove it and write each value out"),
-        ("id: x\nitems: " + "[" * 900 + "]" * 900 + "\n", "2: nested more than 20 levels deep; an instrument needs a handful, so check the brackets and indentation"),
-        ("id: !!python/name:os.system x\n", "1: the tag '!!python/name:os.system' is not allowed in an instrument file; remove it (put text in quotes)"),
-        ("id: x\nversion: " + "9" * 5000 + "\n", "2: the number 99999999999999999999...(5,000 characters) is too large; instrument values have at most 9 digits"),
+        (
+            "id: x\nitems: &a [*a]\n",
+            "2: anchors (&a) are not allowed in an instrument file; remove it and write each value out",
+        ),
+        (
+            "id: x\nitems: " + "[" * 900 + "]" * 900 + "\n",
+            "2: nested more than 20 levels deep; an instrument needs a handful, so check the brackets and indentation",
+        ),
+        (
+            "id: !!python/name:os.system x\n",
+            "1: the tag '!!python/name:os.system' is not allowed in an instrument file; remove it (put text in quotes)",
+        ),
+        (
+            "id: x\nversion: " + "9" * 5000 + "\n",
+            "2: the number 99999999999999999999...(5,000 characters) is too large; instrument values have at most 9 digits",
+        ),
         ("id: x\n<<: {version: 1}\n", "2: merge keys (<<) are not allowed in an instrument file; write the keys out"),
     ],
     ids=["billion-laughs", "alias-cycle", "deep-nesting", "python-tag", "huge-integer", "merge-key"],

@@ -20,7 +20,19 @@ def url(db_url, monkeypatch, tmp_path):
     """A migrated database (SQLite, and PostgreSQL when DATABASE_URL_TEST is set) with program east."""
     monkeypatch.delenv("DATABASE_URL", raising=False)
     monkeypatch.setenv("OUTCOMES_INSTANCE", str(tmp_path / "instance"))
-    added = run("programs", "add", "east", "--name", "Eastside", "--waves", "baseline,exit", "--battery", "phq9,gad7", "--database", db_url)
+    added = run(
+        "programs",
+        "add",
+        "east",
+        "--name",
+        "Eastside",
+        "--waves",
+        "baseline,exit",
+        "--battery",
+        "phq9,gad7",
+        "--database",
+        db_url,
+    )
     assert added.exit_code == 0, added.output
     return db_url
 
@@ -41,10 +53,31 @@ def stored(url: str) -> Program:
 def test_add_takes_every_setting(db_url, monkeypatch):
     monkeypatch.delenv("DATABASE_URL", raising=False)
     result = run(
-        "programs", "add", "north", "--name", "North", "--waves", "baseline,3month:+90,6month:+182[-30,+60],exit",
-        "--battery", "phq9,gse", "--time-zone", "America/Denver", "--alert-email", "a@example.org",
-        "--alert-email", "b@example.org", "--escalate-email", "c@example.org", "--escalate-after", "0.1",
-        "--alert-webhook", "https://hooks.example.org/n", "--risk-decline", "--no-read-aloud", "--database", db_url,
+        "programs",
+        "add",
+        "north",
+        "--name",
+        "North",
+        "--waves",
+        "baseline,3month:+90,6month:+182[-30,+60],exit",
+        "--battery",
+        "phq9,gse",
+        "--time-zone",
+        "America/Denver",
+        "--alert-email",
+        "a@example.org",
+        "--alert-email",
+        "b@example.org",
+        "--escalate-email",
+        "c@example.org",
+        "--escalate-after",
+        "0.1",
+        "--alert-webhook",
+        "https://hooks.example.org/n",
+        "--risk-decline",
+        "--no-read-aloud",
+        "--database",
+        db_url,
     )
     assert result.exit_code == 0, result.output
     assert result.output == "added north: waves baseline,3month:+90,6month:+182[-30,+60],exit; battery phq9, gse\n"
@@ -58,9 +91,26 @@ def test_add_takes_every_setting(db_url, monkeypatch):
 
 def test_edit_changes_settings_and_says_what_changed(url):
     result = run(
-        "programs", "edit", "east", "--name", "Eastside Peer Respite", "--waves", "baseline,3month:+90,exit",
-        "--page-mode", "item", "--idle-timeout", "120", "--time-zone", "America/New_York",
-        "--alert-email", "lead@example.org", "--escalate-after", "5", "--no-read-aloud", "--database", url,
+        "programs",
+        "edit",
+        "east",
+        "--name",
+        "Eastside Peer Respite",
+        "--waves",
+        "baseline,3month:+90,exit",
+        "--page-mode",
+        "item",
+        "--idle-timeout",
+        "120",
+        "--time-zone",
+        "America/New_York",
+        "--alert-email",
+        "lead@example.org",
+        "--escalate-after",
+        "5",
+        "--no-read-aloud",
+        "--database",
+        url,
     )
     assert result.exit_code == 0, result.output
     assert result.output.splitlines() == [
@@ -90,12 +140,35 @@ def test_edit_battery_and_instrument_choice(url):
 
 
 def test_clearing_lists_webhook_and_crisis_messages(url):
-    run("programs", "edit", "east", "--alert-email", "a@example.org", "--escalate-email", "b@example.org",
-        "--alert-webhook", "https://hooks.example.org/e", "--crisis-en", "Call 555-0100.", "--database", url)
+    run(
+        "programs",
+        "edit",
+        "east",
+        "--alert-email",
+        "a@example.org",
+        "--escalate-email",
+        "b@example.org",
+        "--alert-webhook",
+        "https://hooks.example.org/e",
+        "--crisis-en",
+        "Call 555-0100.",
+        "--database",
+        url,
+    )
     program = stored(url)
     assert program.alert_webhook_secret and program.crisis_message_en == "Call 555-0100."
-    result = run("programs", "edit", "east", "--no-alert-emails", "--no-escalate-emails", "--no-alert-webhook",
-                 "--reset-crisis", "en", "--database", url)
+    result = run(
+        "programs",
+        "edit",
+        "east",
+        "--no-alert-emails",
+        "--no-escalate-emails",
+        "--no-alert-webhook",
+        "--reset-crisis",
+        "en",
+        "--database",
+        url,
+    )
     assert result.exit_code == 0, result.output
     program = stored(url)
     assert program.alert_emails == [] and program.escalate_emails == []
@@ -111,9 +184,22 @@ def test_show_hides_the_webhook_secret_unless_asked(url):
     assert "alert webhook secret: (hidden; add --show-secret to see it)" in hidden.output
     lines = [line.split(": ", 1)[0] for line in hidden.output.splitlines()]
     assert lines == [
-        "slug", "name", "waves", "battery", "page mode", "idle timeout", "time zone",
-        "crisis message (English)", "crisis message (Spanish)", "alert emails", "escalation emails",
-        "escalate after", "alert webhook URL", "alert webhook secret", "risk items may be declined", "read aloud",
+        "slug",
+        "name",
+        "waves",
+        "battery",
+        "page mode",
+        "idle timeout",
+        "time zone",
+        "crisis message (English)",
+        "crisis message (Spanish)",
+        "alert emails",
+        "escalation emails",
+        "escalate after",
+        "alert webhook URL",
+        "alert webhook secret",
+        "risk items may be declined",
+        "read aloud",
     ]
     shown = run("programs", "show", "east", "--show-secret", "--database", url)
     assert f"alert webhook secret: {secret}\n" in shown.output
@@ -122,13 +208,31 @@ def test_show_hides_the_webhook_secret_unless_asked(url):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--waves", "baseline,3month:90"], "error: --waves: '3month:90' — write NAME:+DAYS, e.g. 3month:+90 or 6month:+182[-30,+60]"),
-        (["--time-zone", "Mars/Olympus"], "error: --time-zone: 'Mars/Olympus' is not a time zone; use an IANA name such as America/New_York or Europe/Madrid"),
-        (["--alert-email", "lead"], "error: --alert-email: 'lead' does not look like an email address; write it as name@example.org"),
-        (["--escalate-after", "0.01"], "error: --escalate-after: 1 second is out of range; use between 3 seconds (0.05 minutes) and 24 hours (1440 minutes)"),
-        (["--alert-webhook", "hooks.example.org"], "error: --alert-webhook: 'hooks.example.org' must start with https:// or http://; for example https://hooks.example.org/outcomes"),
+        (
+            ["--waves", "baseline,3month:90"],
+            "error: --waves: '3month:90' — write NAME:+DAYS, e.g. 3month:+90 or 6month:+182[-30,+60]",
+        ),
+        (
+            ["--time-zone", "Mars/Olympus"],
+            "error: --time-zone: 'Mars/Olympus' is not a time zone; use an IANA name such as America/New_York or Europe/Madrid",
+        ),
+        (
+            ["--alert-email", "lead"],
+            "error: --alert-email: 'lead' does not look like an email address; write it as name@example.org",
+        ),
+        (
+            ["--escalate-after", "0.01"],
+            "error: --escalate-after: 1 second is out of range; use between 3 seconds (0.05 minutes) and 24 hours (1440 minutes)",
+        ),
+        (
+            ["--alert-webhook", "hooks.example.org"],
+            "error: --alert-webhook: 'hooks.example.org' must start with https:// or http://; for example https://hooks.example.org/outcomes",
+        ),
         (["--battery", "phq99"], "error: --battery: "),
-        (["--instrument-choice", "k10"], "error: --instrument-choice: 'k10' is not an alternative instrument; choose from phq8"),
+        (
+            ["--instrument-choice", "k10"],
+            "error: --instrument-choice: 'k10' is not an alternative instrument; choose from phq8",
+        ),
     ],
 )
 def test_bad_edits_exit_2_with_one_line_under_the_option(url, args, message):
@@ -164,8 +268,17 @@ def test_removing_a_wave_with_answers_is_refused(url):
     with make_sessionmaker(engine)() as s:
         program = s.scalar(select(Program).where(Program.slug == "east"))
         participant = Participant(program=program, code="E001")
-        s.add(Administration(participant=participant, wave=program.wave("exit"), instrument_id="phq9", instrument_version=1,
-                             status="complete", submission_key="k1", completed_at=utcnow()))
+        s.add(
+            Administration(
+                participant=participant,
+                wave=program.wave("exit"),
+                instrument_id="phq9",
+                instrument_version=1,
+                status="complete",
+                submission_key="k1",
+                completed_at=utcnow(),
+            )
+        )
         s.commit()
     engine.dispose()
     result = run("programs", "edit", "east", "--waves", "baseline,3month:+90", "--database", url)
@@ -184,5 +297,8 @@ def test_a_wave_name_longer_than_its_column_is_a_clear_error(url, command):
     extra = ("--name", "South", "--battery", "phq9") if command == "add" else ()
     result = run("programs", command, slug, *extra, "--waves", "baseline," + "w" * 41, "--database", url)
     assert result.exit_code == 2, result.output  # a one-line error, no traceback
-    assert result.output.startswith("error: --waves: ") and "a wave name has at most 40 characters; shorten it" in result.output
+    assert (
+        result.output.startswith("error: --waves: ")
+        and "a wave name has at most 40 characters; shorten it" in result.output
+    )
     assert [w.name for w in stored(url).waves] == ["baseline", "exit"]

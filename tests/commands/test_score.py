@@ -47,10 +47,22 @@ def test_out_of_range_value_is_reported_not_fatal(runner, tmp_path):
 @pytest.mark.parametrize(
     ("header", "rows", "message"),
     [
-        ("person,wave,phq9_1", ["a,b,1"], "in.csv:1: no 'participant' column; the header row must name 'participant' (columns found: person, wave, phq9_1)"),
+        (
+            "person,wave,phq9_1",
+            ["a,b,1"],
+            "in.csv:1: no 'participant' column; the header row must name 'participant' (columns found: person, wave, phq9_1)",
+        ),
         ("participant,wav,phq9_1", ["a,b,1"], "in.csv:1: no 'wave' column; the file has 'wav' — rename it to 'wave'"),
-        ("participant,wave,phq9_1,phq9_10", ["a,b,1,1"], "in.csv:1: column 'phq9_10' looks like an item of PHQ-9 but phq9 has no such item; did you mean 'phq9_1'?"),
-        ("participant,wave,phq9_1", ["a,b,1", "c,b,1", "a,b,2"], "in.csv:4: participant 'a' wave 'b' appears again (first at line 2); keep one row per participant and wave"),
+        (
+            "participant,wave,phq9_1,phq9_10",
+            ["a,b,1,1"],
+            "in.csv:1: column 'phq9_10' looks like an item of PHQ-9 but phq9 has no such item; did you mean 'phq9_1'?",
+        ),
+        (
+            "participant,wave,phq9_1",
+            ["a,b,1", "c,b,1", "a,b,2"],
+            "in.csv:4: participant 'a' wave 'b' appears again (first at line 2); keep one row per participant and wave",
+        ),
         ("participant,wave,phq9_1", ["a,,1"], "in.csv:2: column 'wave' is empty; every row needs a wave"),
     ],
 )
@@ -95,7 +107,10 @@ def test_validate_broken_copy_names_file_and_line(runner, tmp_path):
     line = next(n for n, row in enumerate(bad.read_text().splitlines(), 1) if "wrose" in row)
     result = runner.invoke(main, ["instruments", "validate", str(bad)])
     assert result.exit_code == 2
-    assert result.stderr.splitlines()[0] == f"error: {bad}:{line}: scoring.higher_is: 'wrose' is not valid: input should be 'better' or 'worse'"
+    assert (
+        result.stderr.splitlines()[0]
+        == f"error: {bad}:{line}: scoring.higher_is: 'wrose' is not valid: input should be 'better' or 'worse'"
+    )
 
 
 def test_list_and_show(runner):

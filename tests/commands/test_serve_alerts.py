@@ -86,17 +86,26 @@ class Tablet:
 
     @staticmethod
     def field(html: str, name: str) -> str:
-        match = re.search(rf'name="{name}"[^>]*value="([^"]*)"', html) or re.search(rf'value="([^"]*)"[^>]*name="{name}"', html)
+        match = re.search(rf'name="{name}"[^>]*value="([^"]*)"', html) or re.search(
+            rf'value="([^"]*)"[^>]*name="{name}"', html
+        )
         assert match, f"no field {name} in the page:\n{html[:2000]}"
         return match.group(1)
 
     def raise_alert(self, slug: str, code: str) -> None:
         """Sign in, hand over for ``code`` and answer the PHQ-9 with item 9 = 1 (returns after the save)."""
         _, page = self.request("/auth/login")
-        status, page = self.request("/auth/login", {"email": STAFF, "password": PASSWORD, "csrf_token": self.field(page, "csrf_token")})
+        status, page = self.request(
+            "/auth/login", {"email": STAFF, "password": PASSWORD, "csrf_token": self.field(page, "csrf_token")}
+        )
         assert status == 200 and "sign out" in page.lower(), page[:2000]
         _, page = self.request(f"/staff/p/{slug}/")
-        start = {"start-participant": code, "start-wave": "baseline", "start-language": "en", "csrf_token": self.field(page, "csrf_token")}
+        start = {
+            "start-participant": code,
+            "start-wave": "baseline",
+            "start-language": "en",
+            "csrf_token": self.field(page, "csrf_token"),
+        }
         status, page = self.request(f"/staff/p/{slug}/sessions", start)
         assert status == 200 and "phq9_9" in page, page[:2000]
         fields = {name: self.field(page, name) for name in ("csrf_token", "submission_key", "ref", "page")}
@@ -176,7 +185,9 @@ class Stack:
 
 
 def outcomes(*args: str, env: dict, stdin: str | None = None) -> subprocess.CompletedProcess:
-    done = subprocess.run([*OUTCOMES, *args], env=env, input=stdin, capture_output=True, text=True, timeout=120, check=False)
+    done = subprocess.run(
+        [*OUTCOMES, *args], env=env, input=stdin, capture_output=True, text=True, timeout=120, check=False
+    )
     assert done.returncode == 0, done.stderr + done.stdout
     return done
 
@@ -212,7 +223,12 @@ def test_alert_email_arrives_within_5_seconds(stack):
     saved = time.time()
     rows = stack.outbox(code)
     assert [r.recipient for r in rows] == ["duty-east@example.org", "backup-east@example.org"]
-    wait_for(lambda: len(stack.sink.for_ids({r.message_id for r in rows})) == 2, 5, "two alert e-mails within 5 s of the save", stack.server.log)
+    wait_for(
+        lambda: len(stack.sink.for_ids({r.message_id for r in rows})) == 2,
+        5,
+        "two alert e-mails within 5 s of the save",
+        stack.server.log,
+    )
     received = delivered_once(stack, rows)
     assert max(t for t, _ in received) - saved < 5
     for _, message in received:
@@ -225,11 +241,18 @@ def test_messages_queued_during_an_outage_arrive_once(stack):
     stack.sink.stop()
     code = stack.participant("east")
     Tablet(stack.server.url).raise_alert("east", code)
-    wait_for(lambda: all(r.attempts >= 2 for r in stack.outbox(code)), 15, "two failed attempts while the sink is down", stack.server.log)
+    wait_for(
+        lambda: all(r.attempts >= 2 for r in stack.outbox(code)),
+        15,
+        "two failed attempts while the sink is down",
+        stack.server.log,
+    )
     for row in stack.outbox(code):
         assert row.state == "failing" and "refused the connection" in row.last_error
     stack.sink.start()
-    wait_for(lambda: all(r.sent_at for r in stack.outbox(code)), 10, "delivery after the sink is back", stack.server.log)
+    wait_for(
+        lambda: all(r.sent_at for r in stack.outbox(code)), 10, "delivery after the sink is back", stack.server.log
+    )
     time.sleep(1.5)  # a duplicate would show up now
     delivered_once(stack, stack.outbox(code))
 
@@ -260,7 +283,12 @@ def test_escalation_after_the_configured_time_and_not_before(stack):
     Tablet(stack.server.url).raise_alert("west", code)
     raised = stack.alert(code).raised_at.timestamp()
     alert_rows = stack.outbox(code)
-    wait_for(lambda: len(stack.sink.for_ids({r.message_id for r in alert_rows})) == 2, 5, "the alert e-mails", stack.server.log)
+    wait_for(
+        lambda: len(stack.sink.for_ids({r.message_id for r in alert_rows})) == 2,
+        5,
+        "the alert e-mails",
+        stack.server.log,
+    )
 
     time.sleep(max(0.0, raised + ESCALATE_AFTER_S - 1.0 - time.time()))
     assert stack.alert(code).escalated_at is None, "escalated before the configured time"
@@ -280,7 +308,11 @@ def test_escalation_after_the_configured_time_and_not_before(stack):
 
 
 def test_startup_warnings_and_lease_released_on_clean_stop(tmp_path):
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'outcomes.sqlite'}", "OUTCOMES_INSTANCE": str(tmp_path / "instance")}
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'outcomes.sqlite'}",
+        "OUTCOMES_INSTANCE": str(tmp_path / "instance"),
+    }
     for name in ("OUTCOMES_SMTP_URL", "OUTCOMES_BASE_URL", "OUTCOMES_MAIL_FROM", "OUTCOMES_MAIL_RETRY_MAX_S"):
         env.pop(name, None)
     outcomes("db", "upgrade", env=env)
@@ -313,7 +345,19 @@ def test_startup_warnings_and_lease_released_on_clean_stop(tmp_path):
 
 
 def test_a_bad_smtp_url_stops_serve_before_it_starts(tmp_path):
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'outcomes.sqlite'}", "OUTCOMES_INSTANCE": str(tmp_path / "instance"), "OUTCOMES_SMTP_URL": "smtp//x"}
-    done = subprocess.run([*OUTCOMES, "serve", "--port", str(free_port())], env=env, capture_output=True, text=True, timeout=60, check=False)
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'outcomes.sqlite'}",
+        "OUTCOMES_INSTANCE": str(tmp_path / "instance"),
+        "OUTCOMES_SMTP_URL": "smtp//x",
+    }
+    done = subprocess.run(
+        [*OUTCOMES, "serve", "--port", str(free_port())],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert done.returncode == 1
     assert "error: OUTCOMES_SMTP_URL: 'smtp//x' is not smtp://[user:pass@]host:port[?starttls=1];" in done.stderr

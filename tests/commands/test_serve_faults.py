@@ -327,7 +327,9 @@ def broken_by_kills(failures: list[tuple[float, float, str]], kills: list[float]
 
 def outcomes(*args: str, env: dict, stdin: str | None = None) -> None:
     """Run the ``outcomes`` command; fail with its output when it fails."""
-    done = subprocess.run([*OUTCOMES, *args], env=env, input=stdin, capture_output=True, text=True, timeout=120, check=False)
+    done = subprocess.run(
+        [*OUTCOMES, *args], env=env, input=stdin, capture_output=True, text=True, timeout=120, check=False
+    )
     assert done.returncode == 0, done.stderr + done.stdout
 
 
@@ -343,8 +345,18 @@ def set_up(url: str, folder: Path) -> dict:
         env.pop(name, None)
     outcomes("db", "upgrade", env=env)
     outcomes("programs", "add", "bench", "--name", "Bench", "--waves", "baseline", "--battery", BATTERY, env=env)
-    outcomes("users", "add", "staff@example.org", "--role", "staff", "--program", "bench", "--password-stdin",
-             env=env, stdin=tablet_client.PASSWORD + "\n")
+    outcomes(
+        "users",
+        "add",
+        "staff@example.org",
+        "--role",
+        "staff",
+        "--program",
+        "bench",
+        "--password-stdin",
+        env=env,
+        stdin=tablet_client.PASSWORD + "\n",
+    )
     engine = make_engine(url)
     with engine.begin() as conn:
         program_id = conn.scalar(select(Program.id).where(Program.slug == "bench"))
@@ -362,8 +374,9 @@ def check_store(url: str, record: Record) -> dict:
     try:
         with make_sessionmaker(engine)() as s:
             saves = s.execute(
-                select(KioskSession.ref, PageSave.page_index, PageSave.submission_key, PageSave.saved_at)
-                .join(KioskSession, PageSave.kiosk_session_id == KioskSession.id)
+                select(KioskSession.ref, PageSave.page_index, PageSave.submission_key, PageSave.saved_at).join(
+                    KioskSession, PageSave.kiosk_session_id == KioskSession.id
+                )
             ).all()
             responses = s.execute(
                 select(KioskSession.ref, ItemResponse.item_id, ItemResponse.value, ItemResponse.declined)
@@ -385,7 +398,11 @@ def check_store(url: str, record: Record) -> dict:
     duplicated = {k: c for k, c in per_page.items() if c > 1}
     stored = {key: (ref, n, at) for ref, n, key, at in saves}
     lost = [p for p in acked if stored.get(p.key, (None, None, None))[:2] != (p.ref, p.n)]
-    unsent = [key for key, (ref, n, _at) in stored.items() if key not in sent_by_key or (sent_by_key[key].ref, sent_by_key[key].n) != (ref, n)]
+    unsent = [
+        key
+        for key, (ref, n, _at) in stored.items()
+        if key not in sent_by_key or (sent_by_key[key].ref, sent_by_key[key].n) != (ref, n)
+    ]
     if duplicated:
         problems.append(f"{len(duplicated)} pages stored more than once: {sorted(duplicated.items())[:5]}")
     if lost:
@@ -402,8 +419,10 @@ def check_store(url: str, record: Record) -> dict:
         problems.append("an item answered twice in one session")
     wrong = sorted(k for k in expected.keys() | got.keys() if expected.get(k) != got.get(k))
     if wrong:
-        problems.append(f"{len(wrong)} item responses differ from the acknowledged answers: "
-                        f"{[(k, expected.get(k), got.get(k)) for k in wrong[:5]]}")
+        problems.append(
+            f"{len(wrong)} item responses differ from the acknowledged answers: "
+            f"{[(k, expected.get(k), got.get(k)) for k in wrong[:5]]}"
+        )
     unfinished = sorted(ref for ref in record.finished if status.get(ref) != "complete")
     if unfinished:
         problems.append(f"sessions finished on the tablet but not complete in the store: {unfinished[:5]}")
@@ -411,7 +430,9 @@ def check_store(url: str, record: Record) -> dict:
         problems.append(f"integrity check: {integrity}")
 
     retried = [p for p in acked if p.sends > 1]
-    replayed = [p for p in retried if p.key in stored and stored[p.key][2] < datetime.fromtimestamp(p.first_retry_at, UTC)]
+    replayed = [
+        p for p in retried if p.key in stored and stored[p.key][2] < datetime.fromtimestamp(p.first_retry_at, UTC)
+    ]
     return {
         "acknowledged": len(acked),
         "retried pages": len(retried),
@@ -492,6 +513,8 @@ def test_acknowledged_pages_survive_killed_workers(database, tmp_path):
     assert not record.errors, "\n".join(record.errors[:10]) + "\n--- server log ---\n" + log[-3000:]
     assert figures["problems"] == []
     assert len(kills) >= 10, f"only {len(kills)} workers killed"
-    assert cut >= 3 and pages_cut >= 3, f"only {cut} of {len(kills)} kills broke a request in flight ({pages_cut} page posts)"
+    assert cut >= 3 and pages_cut >= 3, (
+        f"only {cut} of {len(kills)} kills broke a request in flight ({pages_cut} page posts)"
+    )
     assert figures["acknowledged"] >= 100
     assert code == 0, log[-3000:]

@@ -44,9 +44,33 @@ def test_commands_refuse_an_unmigrated_database(url):
 
 def test_set_up_a_program_and_users(url):
     run("db", "upgrade", "--database", url)
-    added = run("programs", "add", "east", "--name", "Eastside", "--waves", "baseline,exit", "--battery", "phq9", "--database", url)
+    added = run(
+        "programs",
+        "add",
+        "east",
+        "--name",
+        "Eastside",
+        "--waves",
+        "baseline,exit",
+        "--battery",
+        "phq9",
+        "--database",
+        url,
+    )
     assert added.exit_code == 0, added.output
-    user = run("users", "add", "Staff@Example.org", "--role", "staff", "--program", "east", "--password-stdin", "--database", url, input="correct horse battery\n")
+    user = run(
+        "users",
+        "add",
+        "Staff@Example.org",
+        "--role",
+        "staff",
+        "--program",
+        "east",
+        "--password-stdin",
+        "--database",
+        url,
+        input="correct horse battery\n",
+    )
     assert user.exit_code == 0, user.output
     listed = run("programs", "list", "--database", url)
     assert "east\tEastside\twaves=baseline,exit\tbattery=phq9" in listed.output
@@ -63,7 +87,21 @@ def test_instrument_choice_phq8(url, registry):
     if "phq8" not in registry:
         pytest.skip("phq8 is not defined")
     run("db", "upgrade", "--database", url)
-    added = run("programs", "add", "north", "--name", "North", "--waves", "baseline", "--battery", "phq9", "--instrument-choice", "phq8", "--database", url)
+    added = run(
+        "programs",
+        "add",
+        "north",
+        "--name",
+        "North",
+        "--waves",
+        "baseline",
+        "--battery",
+        "phq9",
+        "--instrument-choice",
+        "phq8",
+        "--database",
+        url,
+    )
     assert added.exit_code == 0 and "battery phq8" in added.output
 
 
@@ -84,14 +122,40 @@ def test_bad_programs_exit_with_a_message(url, args, message):
 
 def test_bad_user_exits_with_a_message(url):
     run("db", "upgrade", "--database", url)
-    result = run("users", "add", "a@example.org", "--role", "staff", "--program", "nowhere", "--password-stdin", "--database", url, input="correct horse battery\n")
+    result = run(
+        "users",
+        "add",
+        "a@example.org",
+        "--role",
+        "staff",
+        "--program",
+        "nowhere",
+        "--password-stdin",
+        "--database",
+        url,
+        input="correct horse battery\n",
+    )
     assert result.exit_code == 2
     assert result.output == "error: --program: no program 'nowhere'; add the program first, or check the slug\n"
-    short = run("users", "add", "a@example.org", "--role", "admin", "--password-stdin", "--database", url, input="short\n")
+    short = run(
+        "users", "add", "a@example.org", "--role", "admin", "--password-stdin", "--database", url, input="short\n"
+    )
     assert short.exit_code == 2 and short.output.startswith("error: password: ") and "too short" in short.output
-    alone = run("users", "add", "b@example.org", "--role", "staff", "--password-stdin", "--database", url, input="correct horse battery\n")
+    alone = run(
+        "users",
+        "add",
+        "b@example.org",
+        "--role",
+        "staff",
+        "--password-stdin",
+        "--database",
+        url,
+        input="correct horse battery\n",
+    )
     assert alone.exit_code == 2
-    assert alone.output == "error: --program: a staff user needs at least one program; choose the programs they work in\n"
+    assert (
+        alone.output == "error: --program: a staff user needs at least one program; choose the programs they work in\n"
+    )
 
 
 def test_commands_that_change_the_store_take_the_write_lock_first(tmp_path):

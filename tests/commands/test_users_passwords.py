@@ -41,7 +41,9 @@ def _add(url, email="coach@example.org", password="correct horse battery"):
     return run("users", "add", email, "--role", "admin", "--password-stdin", "--database", url, input=password + "\n")
 
 
-@pytest.mark.parametrize("password", [" " * 10, " " * 12, "aaaaaaaaaa", "password12", "x" * 500, "qwerty123456", "1q2w3e4r5t6y"])
+@pytest.mark.parametrize(
+    "password", [" " * 10, " " * 12, "aaaaaaaaaa", "password12", "x" * 500, "qwerty123456", "1q2w3e4r5t6y"]
+)
 def test_users_add_refuses_what_the_web_refuses_with_the_same_message(url, password):
     result = _add(url, password=password)
     assert result.exit_code == 2
@@ -56,7 +58,9 @@ def test_users_passwd_resets_asks_for_a_change_and_ends_every_session(url):
         user = s.scalar(select(StaffUser))
         s.add_all([WebSession(id="a" * 64, user_id=user.id), WebSession(id="b" * 64, user_id=user.id)])
         s.commit()
-    result = run("users", "passwd", "Coach@Example.org", "--password-stdin", "--database", url, input="lantern orbit kettle\n")
+    result = run(
+        "users", "passwd", "Coach@Example.org", "--password-stdin", "--database", url, input="lantern orbit kettle\n"
+    )
     assert result.exit_code == 0, result.output
     assert result.output == (
         "password of coach@example.org reset; they choose a new one at their next sign-in (2 browser sessions ended)\n"
@@ -72,7 +76,9 @@ def test_users_passwd_resets_asks_for_a_change_and_ends_every_session(url):
 
 def test_users_passwd_prompts_twice_without_stdin(url):
     _add(url)
-    result = run("users", "passwd", "coach@example.org", "--database", url, input="lantern orbit kettle\nlantern orbit kettle\n")
+    result = run(
+        "users", "passwd", "coach@example.org", "--database", url, input="lantern orbit kettle\nlantern orbit kettle\n"
+    )
     assert result.exit_code == 0 and "reset" in result.output
 
 
@@ -81,6 +87,8 @@ def test_users_passwd_refuses_weak_passwords_and_unknown_users(url):
     weak = run("users", "passwd", "coach@example.org", "--password-stdin", "--database", url, input="password12\n")
     assert weak.exit_code == 2
     assert weak.output == f"error: {password_problem('password12', field='new password')}\n"
-    nobody = run("users", "passwd", "ghost@example.org", "--password-stdin", "--database", url, input="lantern orbit kettle\n")
+    nobody = run(
+        "users", "passwd", "ghost@example.org", "--password-stdin", "--database", url, input="lantern orbit kettle\n"
+    )
     assert nobody.exit_code == 2
     assert nobody.output == "error: EMAIL: no user 'ghost@example.org'; check the spelling against the list of users\n"

@@ -35,7 +35,9 @@ def test_million_columns_are_counted_before_parsing(tmp_path, registry):
     elapsed = time.perf_counter() - start
     peak = tracemalloc.get_traced_memory()[1] / 2**20
     tracemalloc.stop()
-    assert got == [f"{path}:1: 1,000,001 columns, more than the limit of 2,000 (OUTCOMES_MAX_COLUMNS); remove the columns that are not needed or raise the limit"]
+    assert got == [
+        f"{path}:1: 1,000,001 columns, more than the limit of 2,000 (OUTCOMES_MAX_COLUMNS); remove the columns that are not needed or raise the limit"
+    ]
     assert elapsed < 1.0, f"took {elapsed:.2f} s"
     assert peak < 40, f"allocated {peak:.1f} MB"  # the first line, read once
 
@@ -45,13 +47,17 @@ def test_quoted_header_is_counted_exactly(tmp_path, registry, monkeypatch):
     path = write(tmp_path, 'participant,wave,"phq9_1, first item"\na,b,1\n')
     assert read_wide(path, registry).columns.tolist() == ["participant", "wave", "phq9_1, first item"]
     path = write(tmp_path, 'participant,wave,"x, y",z\na,b,1,2\n')
-    assert messages(path, registry) == [f"{path}:1: 4 columns, more than the limit of 3 (OUTCOMES_MAX_COLUMNS); remove the columns that are not needed or raise the limit"]
+    assert messages(path, registry) == [
+        f"{path}:1: 4 columns, more than the limit of 3 (OUTCOMES_MAX_COLUMNS); remove the columns that are not needed or raise the limit"
+    ]
 
 
 def test_row_limit(tmp_path, registry, monkeypatch):
     monkeypatch.setenv("OUTCOMES_MAX_ROWS", "100")
     path = write(tmp_path, "participant,wave,phq9_1\n" + "".join(f"p{n},baseline,1\n" for n in range(101)))
-    assert messages(path, registry) == [f"{path}: more than the limit of 100 rows (OUTCOMES_MAX_ROWS); split the file (by wave or site) or raise the limit"]
+    assert messages(path, registry) == [
+        f"{path}: more than the limit of 100 rows (OUTCOMES_MAX_ROWS); split the file (by wave or site) or raise the limit"
+    ]
     path = write(tmp_path, "participant,wave,phq9_1\n" + "".join(f"p{n},baseline,1\n" for n in range(100)))
     assert len(read_wide(path, registry)) == 100
 
@@ -59,14 +65,19 @@ def test_row_limit(tmp_path, registry, monkeypatch):
 def test_cell_length_limit(tmp_path, registry, monkeypatch):
     monkeypatch.setenv("OUTCOMES_MAX_CELL_CHARS", "50")
     path = write(tmp_path, "participant,wave,site\na,baseline,north\nb,baseline," + "s" * 51 + "\n")
-    assert messages(path, registry) == [f"{path}:3: column 'site' holds 51 characters, more than the limit of 50 (OUTCOMES_MAX_CELL_CHARS); shorten the cell or raise the limit"]
+    assert messages(path, registry) == [
+        f"{path}:3: column 'site' holds 51 characters, more than the limit of 50 (OUTCOMES_MAX_CELL_CHARS); shorten the cell or raise the limit"
+    ]
 
 
 def test_file_size_limit(tmp_path, registry, monkeypatch):
     monkeypatch.setenv("OUTCOMES_MAX_FILE_MB", "1")
     path = write(tmp_path, "participant,wave,site\n" + "a,baseline,north\n" * 70_000)
     (got,) = messages(path, registry)
-    assert got == f"{path}: 1.1 MB, more than the limit of 1 MB (OUTCOMES_MAX_FILE_MB); split the file (by wave or site) or raise the limit"
+    assert (
+        got
+        == f"{path}: 1.1 MB, more than the limit of 1 MB (OUTCOMES_MAX_FILE_MB); split the file (by wave or site) or raise the limit"
+    )
 
 
 def test_duplicate_column_is_found_before_pandas_renames_it(tmp_path, registry):
@@ -77,16 +88,23 @@ def test_duplicate_column_is_found_before_pandas_renames_it(tmp_path, registry):
 def test_row_with_more_cells_than_the_header(tmp_path, registry):
     """Pandas would take the first column as an index and shift every value one column left."""
     path = write(tmp_path, "participant,wave,phq9_1\na,b,1,5\n")
-    assert messages(path, registry) == [f"{path}:2: 4 cells where the header names 3 columns; put text that holds commas in double quotes, or name the extra column in the header"]
+    assert messages(path, registry) == [
+        f"{path}:2: 4 cells where the header names 3 columns; put text that holds commas in double quotes, or name the extra column in the header"
+    ]
     path = write(tmp_path, "participant,wave,phq9_1\na,b,1\nc,d,1,5,6\n")
-    assert messages(path, registry) == [f"{path}:3: 5 cells where the header names 3 columns; put text that holds commas in double quotes, or name the extra column in the header"]
+    assert messages(path, registry) == [
+        f"{path}:3: 5 cells where the header names 3 columns; put text that holds commas in double quotes, or name the extra column in the header"
+    ]
 
 
 @pytest.mark.parametrize(
     ("content", "message"),
     [
         (bytes(range(256)) * 4, f"not CSV text (the file is binary); {SAVE}"),
-        (b"PK\x03\x04" + b"\x00" * 100, f"not CSV text (the file is a zip archive, an Excel workbook perhaps); {SAVE}, or name it .xlsx"),
+        (
+            b"PK\x03\x04" + b"\x00" * 100,
+            f"not CSV text (the file is a zip archive, an Excel workbook perhaps); {SAVE}, or name it .xlsx",
+        ),
         ("participant,wave\n".encode("utf-16"), f"not CSV text (the file is UTF-16 text); {SAVE}"),
         (b"%PDF-1.7\n", f"not CSV text (the file is a PDF document); {SAVE}"),
         (b"", "the file is empty; the first line must name the columns (participant, wave, item ids)"),
@@ -120,7 +138,9 @@ def test_path_that_is_not_a_file(tmp_path, registry, make, message):
 
 
 def test_device_is_not_read(registry):
-    assert messages("/dev/zero", registry) == ["/dev/zero: is not a regular file; save the responses to a .csv or .xlsx file and give that"]
+    assert messages("/dev/zero", registry) == [
+        "/dev/zero: is not a regular file; save the responses to a .csv or .xlsx file and give that"
+    ]
 
 
 def test_a_real_file_reads_as_before(tmp_path, registry):

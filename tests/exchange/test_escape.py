@@ -15,7 +15,14 @@ from toolkit.exchange.escape import FORMULA_START
 from toolkit.exchange.escape import PLAIN_NUMBER
 from toolkit.exchange.table_writer import write_table
 
-FORMULAS = ['=HYPERLINK("http://evil.example","click")', "+1+1", "-2+3+cmd|' /C calc'!A0", "@SUM(A1:A2)", "\t=1+1", "\r=1+1"]
+FORMULAS = [
+    '=HYPERLINK("http://evil.example","click")',
+    "+1+1",
+    "-2+3+cmd|' /C calc'!A0",
+    "@SUM(A1:A2)",
+    "\t=1+1",
+    "\r=1+1",
+]
 
 
 @pytest.mark.parametrize("text", FORMULAS)
@@ -29,8 +36,9 @@ def test_numbers_and_plain_text_are_kept(value):
 
 
 def test_frame_keeps_numeric_columns_and_escapes_text_and_names():
-    frame = pd.DataFrame({"=name": ["=a", "b"], "score": [-1.0, 2.0], "n": [-3, 4],
-                          "band": pd.Categorical(["-low", None])})
+    frame = pd.DataFrame(
+        {"=name": ["=a", "b"], "score": [-1.0, 2.0], "n": [-3, 4], "band": pd.Categorical(["-low", None])}
+    )
     out = escaped(frame)
     assert out.columns.tolist() == ["'=name", "score", "n", "band"]
     assert out["'=name"].tolist() == ["'=a", "b"]
@@ -60,7 +68,9 @@ def test_nothing_written_reads_back_as_a_formula(tmp_path_factory, texts):
     book = openpyxl.load_workbook(folder / "out.xlsx")
     rows = list(book.active.iter_rows(min_row=2))
     book.close()
-    assert [text.data_type for text, _ in rows if text.value is not None] == ["s"] * sum(1 for t, _ in rows if t.value is not None)
+    assert [text.data_type for text, _ in rows if text.value is not None] == ["s"] * sum(
+        1 for t, _ in rows if t.value is not None
+    )
     assert not any(opens_as_formula(text.value) for text, _ in rows)
     assert [(number.value, number.data_type) for _, number in rows] == [(-1.5, "n")] * len(texts)
     back = pd.read_csv(folder / "out.csv", dtype={"text": str}, keep_default_na=False)

@@ -16,11 +16,18 @@ def test_defaults_fit_real_programs():
 
 
 def test_every_limit_has_a_variable():
-    limits = Limits.from_environment({
-        "OUTCOMES_MAX_FILE_MB": "80", "OUTCOMES_MAX_UNZIPPED_MB": "900", "OUTCOMES_MAX_ROWS": "1_000_000",
-        "OUTCOMES_MAX_COLUMNS": "5,000", "OUTCOMES_MAX_CELL_CHARS": " 100 ",
-    })
-    assert limits == Limits(max_file_mb=80, max_unzipped_mb=900, max_rows=1_000_000, max_columns=5_000, max_cell_chars=100)
+    limits = Limits.from_environment(
+        {
+            "OUTCOMES_MAX_FILE_MB": "80",
+            "OUTCOMES_MAX_UNZIPPED_MB": "900",
+            "OUTCOMES_MAX_ROWS": "1_000_000",
+            "OUTCOMES_MAX_COLUMNS": "5,000",
+            "OUTCOMES_MAX_CELL_CHARS": " 100 ",
+        }
+    )
+    assert limits == Limits(
+        max_file_mb=80, max_unzipped_mb=900, max_rows=1_000_000, max_columns=5_000, max_cell_chars=100
+    )
 
 
 @pytest.mark.parametrize("value", ["lots", "0", "-5", "1.5", "9" * 13])

@@ -52,17 +52,23 @@ def cheaply(function, seconds: float = 1.0, megabytes: float | None = 30.0):
 def test_plain_text_named_xlsx(tmp_path, registry):
     path = tmp_path / "responses.xlsx"
     path.write_text("participant,wave\na,baseline\n")
-    assert messages(path, registry) == [f"{path}: not an Excel workbook (the file is plain text); save it as .xlsx or .csv"]
+    assert messages(path, registry) == [
+        f"{path}: not an Excel workbook (the file is plain text); save it as .xlsx or .csv"
+    ]
 
 
 def test_truncated_workbook(tmp_path, registry):
     path = truncated_xlsx(tmp_path / "cut.xlsx")
-    assert messages(path, registry) == [f"{path}: not an Excel workbook (the zip archive is damaged or cut short); save it again as .xlsx"]
+    assert messages(path, registry) == [
+        f"{path}: not an Excel workbook (the zip archive is damaged or cut short); save it again as .xlsx"
+    ]
 
 
 def test_zip_that_is_not_a_workbook(tmp_path, registry):
     path = plain_zip(tmp_path / "notes.xlsx")
-    assert messages(path, registry) == [f"{path}: not an Excel workbook (a zip archive with no workbook in it); save it as .xlsx or .csv"]
+    assert messages(path, registry) == [
+        f"{path}: not an Excel workbook (a zip archive with no workbook in it); save it as .xlsx or .csv"
+    ]
 
 
 def test_old_xls_saved_as_xlsx(tmp_path, registry):
@@ -107,11 +113,16 @@ def test_zip_bomb_is_refused_from_its_index(tmp_path, registry):
 def test_unzipped_size_limit(tmp_path, registry, monkeypatch):
     monkeypatch.setenv("OUTCOMES_MAX_UNZIPPED_MB", "1")
     path = tmp_path / "big.xlsx"
-    rows = [f'<row><c t="inlineStr"><is><t>p{n:07d}</t></is></c><c t="inlineStr"><is><t>baseline</t></is></c><c><v>{n % 4}</v></c></row>' for n in range(20_000)]
+    rows = [
+        f'<row><c t="inlineStr"><is><t>p{n:07d}</t></is></c><c t="inlineStr"><is><t>baseline</t></is></c><c><v>{n % 4}</v></c></row>'
+        for n in range(20_000)
+    ]
     workbook(path, [HEADER_ROW, *rows])
     (got,) = messages(path, registry)
     assert got.startswith(f"{path}: unzips to 2.")
-    assert got.endswith(" MB, more than the limit of 1 MB (OUTCOMES_MAX_UNZIPPED_MB); split the file (by wave or site) or raise the limit")
+    assert got.endswith(
+        " MB, more than the limit of 1 MB (OUTCOMES_MAX_UNZIPPED_MB); split the file (by wave or site) or raise the limit"
+    )
 
 
 def test_many_rows_stop_at_the_row_limit(tmp_path, registry):
@@ -121,27 +132,35 @@ def test_many_rows_stop_at_the_row_limit(tmp_path, registry):
     """
     path = far_row_xlsx(tmp_path / "far.xlsx", row=3_000_000)
     got = cheaply(lambda: messages(path, registry), seconds=1.5, megabytes=None)
-    assert got == [f"{path}:row 200002: more than the limit of 200,000 rows (OUTCOMES_MAX_ROWS); split the file (by wave or site) or raise the limit"]
+    assert got == [
+        f"{path}:row 200002: more than the limit of 200,000 rows (OUTCOMES_MAX_ROWS); split the file (by wave or site) or raise the limit"
+    ]
 
 
 def test_row_limit_from_the_environment(tmp_path, registry, monkeypatch):
     monkeypatch.setenv("OUTCOMES_MAX_ROWS", "1000")
     path = zip_bomb_xlsx(tmp_path / "rows.xlsx", rows=20_000)
-    assert messages(path, registry) == [f"{path}:row 1002: more than the limit of 1,000 rows (OUTCOMES_MAX_ROWS); split the file (by wave or site) or raise the limit"]
+    assert messages(path, registry) == [
+        f"{path}:row 1002: more than the limit of 1,000 rows (OUTCOMES_MAX_ROWS); split the file (by wave or site) or raise the limit"
+    ]
 
 
 def test_column_limit(tmp_path, registry, monkeypatch):
     monkeypatch.setenv("OUTCOMES_MAX_COLUMNS", "50")
     path = tmp_path / "wide.xlsx"
     pd.DataFrame({f"c{i}": [1] for i in range(51)}).to_excel(path, index=False)
-    assert messages(path, registry) == [f"{path}:row 1: 51 columns, more than the limit of 50 (OUTCOMES_MAX_COLUMNS); remove the columns that are not needed or raise the limit"]
+    assert messages(path, registry) == [
+        f"{path}:row 1: 51 columns, more than the limit of 50 (OUTCOMES_MAX_COLUMNS); remove the columns that are not needed or raise the limit"
+    ]
 
 
 def test_cell_length_limit(tmp_path, registry, monkeypatch):
     monkeypatch.setenv("OUTCOMES_MAX_CELL_CHARS", "100")
     path = tmp_path / "long.xlsx"
     pd.DataFrame({"participant": ["p1", "p2"], "wave": ["baseline", "b" * 101]}).to_excel(path, index=False)
-    assert messages(path, registry) == [f"{path}:row 3: column B ('wave') holds 101 characters, more than the limit of 100 (OUTCOMES_MAX_CELL_CHARS); shorten the cell or raise the limit"]
+    assert messages(path, registry) == [
+        f"{path}:row 3: column B ('wave') holds 101 characters, more than the limit of 100 (OUTCOMES_MAX_CELL_CHARS); shorten the cell or raise the limit"
+    ]
 
 
 def test_duplicate_column_is_found_before_pandas_renames_it(tmp_path, registry):
@@ -159,7 +178,9 @@ def test_value_right_of_the_named_columns(tmp_path, registry):
     book.active.append(["participant", "wave", "phq9_1"])
     book.active.append(["a", "baseline", 1, None, "stray"])
     book.save(path)
-    assert messages(path, registry) == [f"{path}:row 2: a value in column E, right of the last named column; name the column in row 1 or delete the value"]
+    assert messages(path, registry) == [
+        f"{path}:row 2: a value in column E, right of the last named column; name the column in row 1 or delete the value"
+    ]
 
 
 def test_empty_first_row(tmp_path, registry):
@@ -167,7 +188,9 @@ def test_empty_first_row(tmp_path, registry):
     book = openpyxl.Workbook()
     book.active["A2"] = "participant"
     book.save(path)
-    assert messages(path, registry) == [f"{path}:row 1: the first row is empty; put the column names (participant, wave, item ids) in row 1"]
+    assert messages(path, registry) == [
+        f"{path}:row 1: the first row is empty; put the column names (participant, wave, item ids) in row 1"
+    ]
 
 
 def test_damaged_part_inside_a_good_archive(tmp_path, registry):

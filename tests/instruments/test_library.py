@@ -23,13 +23,40 @@ LIBRARY = default_instrument_dir()
 FILES = sorted(LIBRARY.glob("*.yaml"))
 
 IDS = {
-    "phq9", "phq8", "gad7", "k10", "k6", "gse", "state_hope", "adult_hope", "qpr15", "barc10",
-    "service_use", "mdes", "rasr", "hhi", "wemwbs", "swemwbs",
+    "phq9",
+    "phq8",
+    "gad7",
+    "k10",
+    "k6",
+    "gse",
+    "state_hope",
+    "adult_hope",
+    "qpr15",
+    "barc10",
+    "service_use",
+    "mdes",
+    "rasr",
+    "hhi",
+    "wemwbs",
+    "swemwbs",
 }
 ITEM_COUNTS = {
-    "phq9": 9, "phq8": 8, "gad7": 7, "k10": 10, "k6": 6, "gse": 10, "state_hope": 6,
-    "adult_hope": 12, "qpr15": 15, "barc10": 10, "service_use": 4, "mdes": 28, "rasr": 24,
-    "hhi": 12, "wemwbs": 14, "swemwbs": 7,
+    "phq9": 9,
+    "phq8": 8,
+    "gad7": 7,
+    "k10": 10,
+    "k6": 6,
+    "gse": 10,
+    "state_hope": 6,
+    "adult_hope": 12,
+    "qpr15": 15,
+    "barc10": 10,
+    "service_use": 4,
+    "mdes": 28,
+    "rasr": 24,
+    "hhi": 12,
+    "wemwbs": 14,
+    "swemwbs": 7,
 }
 SHIPPED = {"phq9", "phq8", "gad7", "k10", "k6", "gse", "state_hope", "adult_hope", "qpr15", "barc10", "service_use"}
 DEFINITION_ONLY = {"mdes", "rasr", "hhi", "wemwbs", "swemwbs"}
@@ -153,7 +180,18 @@ def test_domain_area_and_licence(reg, inst_id):
 
 def test_domain_split():
     recovery = {i for i, (d, _) in DOMAIN_AREA.items() if d == "recovery"}
-    assert recovery == {"gse", "state_hope", "adult_hope", "hhi", "mdes", "qpr15", "rasr", "barc10", "wemwbs", "swemwbs"}
+    assert recovery == {
+        "gse",
+        "state_hope",
+        "adult_hope",
+        "hhi",
+        "mdes",
+        "qpr15",
+        "rasr",
+        "barc10",
+        "wemwbs",
+        "swemwbs",
+    }
 
 
 @pytest.mark.parametrize("inst_id", sorted(SCALES))

@@ -131,7 +131,10 @@ def test_item_id_needs_instrument_prefix():
 
 def test_item_ids_unique_within_instrument():
     text = BASE.replace("{id: demo_3,", "{id: demo_2,")
-    assert f"t.yaml:{line(text, 'demo_2', 2)}: items[2].id: 'demo_2' is used twice (first at items[1]); give each item its own id" in problems(text)
+    assert (
+        f"t.yaml:{line(text, 'demo_2', 2)}: items[2].id: 'demo_2' is used twice (first at items[1]); give each item its own id"
+        in problems(text)
+    )
 
 
 def test_item_ids_unique_across_instruments(tmp_path):
@@ -198,8 +201,12 @@ def test_min_answered_not_above_item_count():
 
 
 def test_reverse_key_needs_choice_scale():
-    text = BASE.replace("{id: demo_3, scale: agree, text: {en: Three}}", "{id: demo_3, scale: nights, reverse: true, text: {en: Three}}")
-    text = text.replace("    range: [3, 9]\n", "").replace("    bands:\n      - {min: 3, max: 5, label: low}\n      - {min: 6, max: 9, label: high}\n", "")
+    text = BASE.replace(
+        "{id: demo_3, scale: agree, text: {en: Three}}", "{id: demo_3, scale: nights, reverse: true, text: {en: Three}}"
+    )
+    text = text.replace("    range: [3, 9]\n", "").replace(
+        "    bands:\n      - {min: 3, max: 5, label: low}\n      - {min: 6, max: 9, label: high}\n", ""
+    )
     assert problems(text) == [
         f"t.yaml:{line(text, 'demo_3')}: items[2].reverse: 'demo_3' is reverse-keyed but its scale"
         " 'nights' is a count; reverse keys need a numeric choice scale"
@@ -207,7 +214,9 @@ def test_reverse_key_needs_choice_scale():
 
 
 def test_risk_item_must_declare_alert():
-    text = BASE.replace("{id: demo_3, scale: agree, text: {en: Three}}", "{id: demo_3, scale: agree, risk: true, text: {en: Three}}")
+    text = BASE.replace(
+        "{id: demo_3, scale: agree, text: {en: Three}}", "{id: demo_3, scale: agree, risk: true, text: {en: Three}}"
+    )
     assert problems(text) == [
         f"t.yaml:{line(text, 'demo_3')}: items[2]: 'demo_3' is a risk item but declares no alert;"
         ' add `alert: {when: ">= 1", level: urgent}`'
@@ -215,14 +224,20 @@ def test_risk_item_must_declare_alert():
 
 
 def test_alert_threshold_inside_the_scale():
-    text = BASE.replace("{id: demo_3, scale: agree, text: {en: Three}}", "{id: demo_3, scale: agree, text: {en: Three}, alert: {when: '>= 5'}}")
+    text = BASE.replace(
+        "{id: demo_3, scale: agree, text: {en: Three}}",
+        "{id: demo_3, scale: agree, text: {en: Three}, alert: {when: '>= 5'}}",
+    )
     assert problems(text) == [
         f"t.yaml:{line(text, 'demo_3')}: items[2].alert.when: '>= 5' compares with 5, outside the scale 1-3; the rule would never or always fire"
     ]
 
 
 def test_alert_rule_syntax():
-    text = BASE.replace("{id: demo_3, scale: agree, text: {en: Three}}", "{id: demo_3, scale: agree, text: {en: Three}, alert: {when: 'at least 1'}}")
+    text = BASE.replace(
+        "{id: demo_3, scale: agree, text: {en: Three}}",
+        "{id: demo_3, scale: agree, text: {en: Three}, alert: {when: 'at least 1'}}",
+    )
     assert problems(text) == [
         f"t.yaml:{line(text, 'demo_3')}: items[2].alert.when: 'at least 1' is not valid; write a comparison such as \">= 1\""
     ]
@@ -230,12 +245,17 @@ def test_alert_rule_syntax():
 
 def test_licence_status_required():
     text = BASE.replace("licence: {status: free}", "licence: {note: free to use}")
-    assert problems(text) == [f"t.yaml:{line(text, 'licence:')}: licence.status: required field is missing; add `status: ...`"]
+    assert problems(text) == [
+        f"t.yaml:{line(text, 'licence:')}: licence.status: required field is missing; add `status: ...`"
+    ]
 
 
 def test_shipped_licence_needs_english_wording():
     text = BASE.replace("{id: demo_1, scale: agree, text: {en: One}}", "{id: demo_1, scale: agree}")
-    assert f"t.yaml:{line(text, 'demo_1')}: items[0].text: 'demo_1' has no English wording; instruments with licence status 'free' ship their wording (write `text: {{en: ...}}`)" in problems(text)
+    assert (
+        f"t.yaml:{line(text, 'demo_1')}: items[0].text: 'demo_1' has no English wording; instruments with licence status 'free' ship their wording (write `text: {{en: ...}}`)"
+        in problems(text)
+    )
 
 
 def test_definition_only_must_not_ship_wording():
@@ -247,9 +267,16 @@ def test_definition_only_must_not_ship_wording():
 
 
 def test_option_labels_cover_item_languages():
-    text = BASE.replace("text: {en: One}", "text: {en: One, es: Uno}").replace("text: {en: Two}", "text: {en: Two, es: Dos}").replace("text: {en: Three}", "text: {en: Three, es: Tres}")
+    text = (
+        BASE.replace("text: {en: One}", "text: {en: One, es: Uno}")
+        .replace("text: {en: Two}", "text: {en: Two, es: Dos}")
+        .replace("text: {en: Three}", "text: {en: Three, es: Tres}")
+    )
     msgs = problems(text)
-    assert msgs[0] == f"t.yaml:{line(text, 'Not at all')}: response_scales.agree.options[0].label: no 'es' wording, but the items have it; add `es: ...`"
+    assert (
+        msgs[0]
+        == f"t.yaml:{line(text, 'Not at all')}: response_scales.agree.options[0].label: no 'es' wording, but the items have it; add `es: ...`"
+    )
     assert len(msgs) == 3
 
 
@@ -261,11 +288,19 @@ def test_reliable_change_needs_threshold_or_reliability():
 
 
 def test_scale_items_must_exist_and_not_be_fillers():
-    text = BASE.replace("{id: demo_3, scale: agree, text: {en: Three}}", "{id: demo_3, scale: agree, filler: true, text: {en: Three}}")
+    text = BASE.replace(
+        "{id: demo_3, scale: agree, text: {en: Three}}", "{id: demo_3, scale: agree, filler: true, text: {en: Three}}"
+    )
     text = text.replace("  - id: total\n", "  - id: total\n    items: [demo_1, demo_3, dem_2]\n")
     msgs = problems(text)
-    assert f"t.yaml:{line(text, 'items: [demo_1')}: scales[0].items[1]: 'demo_3' is a filler and is not scored; remove it" in msgs
-    assert f"t.yaml:{line(text, 'items: [demo_1')}: scales[0].items[2]: unknown item 'dem_2'; did you mean 'demo_2'?" in msgs
+    assert (
+        f"t.yaml:{line(text, 'items: [demo_1')}: scales[0].items[1]: 'demo_3' is a filler and is not scored; remove it"
+        in msgs
+    )
+    assert (
+        f"t.yaml:{line(text, 'items: [demo_1')}: scales[0].items[2]: unknown item 'dem_2'; did you mean 'demo_2'?"
+        in msgs
+    )
 
 
 def test_every_problem_in_a_file_is_reported_at_once():
@@ -283,7 +318,9 @@ def test_definition_only_is_not_administrable_until_overlay(tmp_path):
         text = text.replace(f", label: {{en: {label}}}", "")
     (tmp_path / "demo.yaml").write_text(text)
     reg = Registry.load([tmp_path])
-    with pytest.raises(NotAdministrableError, match="demo: DEMO is licensed .definition-only.; its wording is not shipped"):
+    with pytest.raises(
+        NotAdministrableError, match="demo: DEMO is licensed .definition-only.; its wording is not shipped"
+    ):
         reg.for_administration("demo")
     overlays = tmp_path / "overlays"
     overlays.mkdir()

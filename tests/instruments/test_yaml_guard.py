@@ -44,7 +44,9 @@ def problems(text: str) -> list[str]:
 
 def test_billion_laughs_is_refused_at_its_first_anchor():
     assert len(BILLION_LAUGHS) < 1024
-    assert problems(BILLION_LAUGHS) == ["t.yaml:1: anchors (&a0) are not allowed in an instrument file; remove it and write each value out"]
+    assert problems(BILLION_LAUGHS) == [
+        "t.yaml:1: anchors (&a0) are not allowed in an instrument file; remove it and write each value out"
+    ]
 
 
 def test_alias_cycle():
@@ -54,7 +56,9 @@ def test_alias_cycle():
 
 
 def test_alias_without_anchor_in_this_file():
-    assert problems("id: demo\ntitle: *name\n") == ["t.yaml:2: aliases (*name) are not allowed in an instrument file; write the value out in full"]
+    assert problems("id: demo\ntitle: *name\n") == [
+        "t.yaml:2: aliases (*name) are not allowed in an instrument file; write the value out in full"
+    ]
 
 
 @pytest.mark.parametrize("opening", ["[", "{a: "])
@@ -74,8 +78,13 @@ def test_deep_block_nesting():
 
 @pytest.mark.parametrize(
     ("value", "tag"),
-    [("!!python/name:os.system", "!!python/name:os.system"), ("!!python/object/apply:os.system [ls]", "!!python/object/apply:os.system"),
-     ("!custom text", "!custom"), ("!!binary aGVsbG8=", "!!binary"), ("!!int abc", "!!int")],
+    [
+        ("!!python/name:os.system", "!!python/name:os.system"),
+        ("!!python/object/apply:os.system [ls]", "!!python/object/apply:os.system"),
+        ("!custom text", "!custom"),
+        ("!!binary aGVsbG8=", "!!binary"),
+        ("!!int abc", "!!int"),
+    ],
 )
 def test_tags_are_refused(value, tag):
     assert problems(f"id: demo\ntitle: {value}\n") == [
@@ -116,12 +125,16 @@ def test_value_yaml_cannot_build():
 
 
 def test_control_character():
-    assert problems("id: demo\ntitle: a\x00b\n") == ["t.yaml:2: the character U+0000 cannot be in a YAML file; delete it (is this a text file?)"]
+    assert problems("id: demo\ntitle: a\x00b\n") == [
+        "t.yaml:2: the character U+0000 cannot be in a YAML file; delete it (is this a text file?)"
+    ]
 
 
 def test_too_many_values():
     text = "id: demo\nitems: [" + ", ".join(["1"] * 20_000) + "]\n"
-    assert problems(text) == ["t.yaml:2: more than 5,000 values; an instrument file is far smaller, so check that this is the right file"]
+    assert problems(text) == [
+        "t.yaml:2: more than 5,000 values; an instrument file is far smaller, so check that this is the right file"
+    ]
 
 
 def test_file_problems(tmp_path):

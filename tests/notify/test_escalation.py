@@ -43,7 +43,9 @@ def test_the_escalation_email_is_delivered(sessions, program, config, sink):
     deliver_due(sessions, config)
     subjects = sorted(m["Subject"] for m in sink.messages)
     assert subjects[0] == "Not acknowledged after 10 minutes: urgent safety alert, Eastside Respite (Harbor House)"
-    assert [r for m, r in zip(sink.messages, sink.recipients, strict=True) if m["Subject"].startswith("Not")] == [["director@example.org"]]
+    assert [r for m, r in zip(sink.messages, sink.recipients, strict=True) if m["Subject"].startswith("Not")] == [
+        ["director@example.org"]
+    ]
 
 
 def test_acknowledged_and_routine_alerts_are_not_escalated(sessions, program):

@@ -57,7 +57,9 @@ def test_start_once_then_stop_releases_the_lease(db_url, sessions, config):
 def test_the_web_app_alone_starts_no_sender(db_url, tmp_path):
     from toolkit.web import create_app
 
-    app = create_app({"DATABASE_URL": db_url, "SECRET_KEY": "x", "INSTANCE_PATH": str(tmp_path / "instance"), "TESTING": True})
+    app = create_app(
+        {"DATABASE_URL": db_url, "SECRET_KEY": "x", "INSTANCE_PATH": str(tmp_path / "instance"), "TESTING": True}
+    )
     assert app.test_client().get("/auth/login").status_code == 200
     app.extensions["outcomes.engine"].dispose()
     assert service.current() is None

@@ -7,15 +7,17 @@ import re
 
 from toolkit.report import charts
 
-POINTS = [{"label": "Hope (State Hope)", "g": 0.44, "lo": 0.31, "hi": 0.57},
-          {"label": "Self-efficacy (GSE)", "g": 0.14, "lo": -0.02, "hi": 0.29}]
+POINTS = [
+    {"label": "Hope (State Hope)", "g": 0.44, "lo": 0.31, "hi": 0.57},
+    {"label": "Self-efficacy (GSE)", "g": 0.14, "lo": -0.02, "hi": 0.29},
+]
 BARS = [{"label": "Hope (State Hope)", "improved": 0.34, "unchanged": 0.62, "deteriorated": 0.04, "n": 260}]
 
 
 def _svg(chart):
     prefix = "data:image/svg+xml;base64,"
     assert chart["uri"].startswith(prefix)
-    return base64.b64decode(chart["uri"][len(prefix):]).decode("utf-8")
+    return base64.b64decode(chart["uri"][len(prefix) :]).decode("utf-8")
 
 
 def test_forest_plot_is_a_small_svg_with_its_labels_as_text():

@@ -19,7 +19,16 @@ def _names(rows):
 def test_sections_in_the_order_of_the_report(result):
     ctx = build_context(result, OPTIONS)
     assert [s["id"] for s in ctx["sections"]] == [
-        "glance", "participation", "recovery", "clinical", "alerts", "sites", "quality", "methods", "appendix"]
+        "glance",
+        "participation",
+        "recovery",
+        "clinical",
+        "alerts",
+        "sites",
+        "quality",
+        "methods",
+        "appendix",
+    ]
 
 
 def test_alerts_section_only_when_the_data_have_an_alert_log(result):
@@ -34,8 +43,14 @@ def test_recovery_and_clinical_rows_come_from_their_own_domain_only(result):
     recovery = _names(ctx["recovery"]["rows"])
     clinical = _names(ctx["clinical"]["rows"]) | _names(ctx["clinical"]["counts"])
     assert recovery == {"Hope (State Hope)", "Self-efficacy (GSE)", "Empowerment (MDES)"}
-    assert clinical == {"Depression severity (PHQ-9)", "Anxiety severity (GAD-7)", "Psychiatric hospital nights",
-                        "Emergency-department visits", "Crisis contacts", "Nights in jail"}
+    assert clinical == {
+        "Depression severity (PHQ-9)",
+        "Anxiety severity (GAD-7)",
+        "Psychiatric hospital nights",
+        "Emergency-department visits",
+        "Crisis contacts",
+        "Nights in jail",
+    }
     assert [r["area"] for r in ctx["recovery"]["rows"]] == ["Hope", "Empowerment", "Self-efficacy"]
 
 
@@ -63,8 +78,12 @@ def test_rows_carry_formatted_statistics(result):
     s = result.scale("state_hope")
     assert s.p_adjusted < 0.001
     assert (hope["pre"], hope["post"], hope["g"], hope["g_ci"], hope["p_adj"]) == (
-        f"{s.pre_mean:.1f} ({s.pre_sd:.1f})", f"{s.post_mean:.1f} ({s.post_sd:.1f})", f"{s.g_av:.2f}",
-        f"[{s.g_av_ci[0]:.2f}, {s.g_av_ci[1]:.2f}]", "< .001")
+        f"{s.pre_mean:.1f} ({s.pre_sd:.1f})",
+        f"{s.post_mean:.1f} ({s.post_sd:.1f})",
+        f"{s.g_av:.2f}",
+        f"[{s.g_av_ci[0]:.2f}, {s.g_av_ci[1]:.2f}]",
+        "< .001",
+    )
     assert (hope["pre"], hope["g"]) == ("29.1 (9.6)", "0.48")
     assert hope["verdict"] == "improved"
     assert ctx["glance"]["tiles"][0] == {"value": "300", "label": "people enrolled"}

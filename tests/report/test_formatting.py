@@ -30,7 +30,15 @@ def test_num(value, decimals, signed, expected):
 
 @pytest.mark.parametrize(
     ("p", "expected"),
-    [(0.0004, "< .001"), (0.0349, ".035"), (0.05, ".050"), (0.9996, "> .999"), (STAR, "*"), (None, "\u2013"), (STAT, "\u2013")],
+    [
+        (0.0004, "< .001"),
+        (0.0349, ".035"),
+        (0.05, ".050"),
+        (0.9996, "> .999"),
+        (STAR, "*"),
+        (None, "\u2013"),
+        (STAT, "\u2013"),
+    ],
 )
 def test_p_value_apa_style(p, expected):
     assert fmt.p_value(p) == expected

@@ -30,8 +30,9 @@ def test_input_and_program_are_exclusive(responses):
 
 
 def test_unknown_wave_is_reported_with_the_waves_found(responses, tmp_path):
-    run = CliRunner().invoke(main, ["report", "--input", str(responses), "--pre", "intake",
-                                    "--out", str(tmp_path / "r.pdf")])
+    run = CliRunner().invoke(
+        main, ["report", "--input", str(responses), "--pre", "intake", "--out", str(tmp_path / "r.pdf")]
+    )
     assert run.exit_code == 2
     assert "wave 'intake' is not in the file; waves found: 'baseline', 'exit'" in run.output
     assert not (tmp_path / "r.pdf").exists()
@@ -40,8 +41,21 @@ def test_unknown_wave_is_reported_with_the_waves_found(responses, tmp_path):
 @pytest.mark.slow
 def test_report_from_a_file_keeps_html_when_asked(responses, tmp_path):
     out = tmp_path / "r.pdf"
-    run = CliRunner().invoke(main, ["report", "--input", str(responses), "--out", str(out), "--html",
-                                    "--program-name", "Test Program", "--period", "2026"])
+    run = CliRunner().invoke(
+        main,
+        [
+            "report",
+            "--input",
+            str(responses),
+            "--out",
+            str(out),
+            "--html",
+            "--program-name",
+            "Test Program",
+            "--period",
+            "2026",
+        ],
+    )
     assert run.exit_code == 0, run.output
     assert run.output.strip() == str(out)
     text = "".join(p.extract_text() for p in PdfReader(out).pages)
@@ -52,8 +66,9 @@ def test_report_from_a_file_keeps_html_when_asked(responses, tmp_path):
 
 @pytest.mark.slow
 def test_batch_by_site_writes_one_pdf_per_site(responses, tmp_path):
-    run = CliRunner().invoke(main, ["report", "--input", str(responses), "--by", "site", "--jobs", "2",
-                                    "--out", str(tmp_path / "sites")])
+    run = CliRunner().invoke(
+        main, ["report", "--input", str(responses), "--by", "site", "--jobs", "2", "--out", str(tmp_path / "sites")]
+    )
     assert run.exit_code == 0, run.output
     written = sorted(p.name for p in (tmp_path / "sites").glob("*.pdf"))
     assert written == ["eastside-drop-in-center.pdf", "harbor-peer-respite.pdf", "northgate-recovery-hub.pdf"]
@@ -62,11 +77,14 @@ def test_batch_by_site_writes_one_pdf_per_site(responses, tmp_path):
 
 
 def test_unknown_site_is_refused_with_the_sites_found(responses, tmp_path):
-    run = CliRunner().invoke(main, ["report", "--input", str(responses), "--site", "Harbour Respite",
-                                    "--out", str(tmp_path / "r.pdf")])
+    run = CliRunner().invoke(
+        main, ["report", "--input", str(responses), "--site", "Harbour Respite", "--out", str(tmp_path / "r.pdf")]
+    )
     assert run.exit_code == 2
-    assert ("'Harbour Respite' is not a site of the response file; its sites: Eastside Drop-in Center,"
-            " Harbor Peer Respite, Northgate Recovery Hub") in run.output
+    assert (
+        "'Harbour Respite' is not a site of the response file; its sites: Eastside Drop-in Center,"
+        " Harbor Peer Respite, Northgate Recovery Hub"
+    ) in run.output
     assert not (tmp_path / "r.pdf").exists()
 
 
@@ -83,8 +101,20 @@ def test_site_filter_keeps_only_those_sites(responses, monkeypatch, tmp_path):
         return out
 
     monkeypatch.setattr(jobs, "write_report", fake_write)
-    run = CliRunner().invoke(main, ["report", "--input", str(responses), "--site", "Harbor Peer Respite",
-                                    "--site", "Northgate Recovery Hub", "--out", str(tmp_path / "r.pdf")])
+    run = CliRunner().invoke(
+        main,
+        [
+            "report",
+            "--input",
+            str(responses),
+            "--site",
+            "Harbor Peer Respite",
+            "--site",
+            "Northgate Recovery Hub",
+            "--out",
+            str(tmp_path / "r.pdf"),
+        ],
+    )
     assert run.exit_code == 0, run.output
     assert sorted(seen["sites"]) == ["Harbor Peer Respite", "Northgate Recovery Hub"]
     assert seen["cover"] == ("Harbor Peer Respite", "Northgate Recovery Hub")
@@ -92,7 +122,21 @@ def test_site_filter_keeps_only_those_sites(responses, monkeypatch, tmp_path):
 
 @pytest.mark.slow
 def test_by_site_with_site_filter(responses, tmp_path):
-    run = CliRunner().invoke(main, ["report", "--input", str(responses), "--by", "site", "--site", "Harbor Peer Respite",
-                                    "--jobs", "1", "--out", str(tmp_path / "sites")])
+    run = CliRunner().invoke(
+        main,
+        [
+            "report",
+            "--input",
+            str(responses),
+            "--by",
+            "site",
+            "--site",
+            "Harbor Peer Respite",
+            "--jobs",
+            "1",
+            "--out",
+            str(tmp_path / "sites"),
+        ],
+    )
     assert run.exit_code == 0, run.output
     assert sorted(p.name for p in (tmp_path / "sites").glob("*.pdf")) == ["harbor-peer-respite.pdf"]

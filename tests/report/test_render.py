@@ -10,10 +10,20 @@ from toolkit.report.context import build_context
 from toolkit.report.options import ReportOptions
 from toolkit.report.render import render_html
 
-OPTIONS = ReportOptions(program_name="Riverside Peer Network", period="January to December 2026",
-                        generated=dt.date(2026, 11, 21))
-SECTION_TITLES = ["At a glance", "Participation and retention", "Recovery outcomes", "Clinical outcomes",
-                  "Safety alerts", "Sites", "Data quality", "Methods and limitations", "Appendix"]
+OPTIONS = ReportOptions(
+    program_name="Riverside Peer Network", period="January to December 2026", generated=dt.date(2026, 11, 21)
+)
+SECTION_TITLES = [
+    "At a glance",
+    "Participation and retention",
+    "Recovery outcomes",
+    "Clinical outcomes",
+    "Safety alerts",
+    "Sites",
+    "Data quality",
+    "Methods and limitations",
+    "Appendix",
+]
 RECOVERY_NAMES = ["State Hope", "GSE", "MDES", "Self-efficacy"]
 CLINICAL_NAMES = ["PHQ-9", "GAD-7", "hospital", "Depression", "Anxiety"]
 
@@ -25,7 +35,7 @@ def _html(result, **kw):
 def _section(html, section_id):
     start = html.index(f'id="{section_id}"')
     end = html.find("<section", start)
-    return html[start:end if end != -1 else len(html)]
+    return html[start : end if end != -1 else len(html)]
 
 
 def _text(fragment):
@@ -37,13 +47,32 @@ def test_sections_present_and_in_order(result):
     positions = [html.index(f"<h2>{title}</h2>") for title in SECTION_TITLES]
     assert positions == sorted(positions)
     ids = re.findall(r'<section class="chapter[^"]*" id="([a-z]+)"', html)
-    assert ids == ["glance", "participation", "recovery", "clinical", "alerts", "sites", "quality", "methods", "appendix"]
+    assert ids == [
+        "glance",
+        "participation",
+        "recovery",
+        "clinical",
+        "alerts",
+        "sites",
+        "quality",
+        "methods",
+        "appendix",
+    ]
 
 
 def test_table_of_contents_links_every_section(result):
     toc = _section(_html(result), "cover")
     assert re.findall(r'<a href="#([a-z]+)">', toc) == [
-        "glance", "participation", "recovery", "clinical", "alerts", "sites", "quality", "methods", "appendix"]
+        "glance",
+        "participation",
+        "recovery",
+        "clinical",
+        "alerts",
+        "sites",
+        "quality",
+        "methods",
+        "appendix",
+    ]
 
 
 def test_recovery_and_clinical_sections_never_mix(result):
@@ -101,15 +130,17 @@ def test_numbers_joined_by_no_break_spaces_stay_on_one_line():
     from toolkit.report.render import keep_together
 
     html = str(keep_together("x <b> (adjusted p\u00a0=\u00a0.222) and 0.1\u00a0to\u00a00.3."))
-    assert html == ('x &lt;b&gt; (adjusted <span class="nobr">p\u00a0=\u00a0.222)</span> and'
-                    ' <span class="nobr">0.1\u00a0to\u00a00.3.</span>')
+    assert html == (
+        'x &lt;b&gt; (adjusted <span class="nobr">p\u00a0=\u00a0.222)</span> and'
+        ' <span class="nobr">0.1\u00a0to\u00a00.3.</span>'
+    )
 
 
 def test_attrition_table_keeps_recovery_and_clinical_rows_apart(result):
     # The result lists PHQ-9 first; the table groups rows under a Recovery and a Clinical heading.
     table = _section(_html(result), "participation")
     start = table.index('<table class="attrition">')
-    table = table[start:table.index("</table>", start)]
+    table = table[start : table.index("</table>", start)]
     text = " ".join(_text(table).split())
     recovery, clinical = text.index("Recovery outcomes"), text.index("Clinical outcomes")
     assert recovery < text.index("State Hope") < clinical < text.index("PHQ-9")

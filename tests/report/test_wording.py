@@ -19,8 +19,16 @@ def _plain(text):
 
 def _scale(g, lo, hi, p_adj, n=120, higher_is="better"):
     # Only the fields the sentences read (model_construct: no validation, the others unset).
-    return ScaleResult.model_construct(n_pairs=n, g_av=g, g_av_ci=[lo, hi], p_adjusted=p_adj, higher_is=higher_is,
-                                       pre_mean=20.0, post_mean=20.0 + g, kind="score")
+    return ScaleResult.model_construct(
+        n_pairs=n,
+        g_av=g,
+        g_av_ci=[lo, hi],
+        p_adjusted=p_adj,
+        higher_is=higher_is,
+        pre_mean=20.0,
+        post_mean=20.0 + g,
+        kind="score",
+    )
 
 
 def test_verdict_follows_the_interval():
@@ -35,7 +43,13 @@ def test_verdict_follows_the_interval():
 def test_magnitude_uses_cohens_conventions():
     # Cohen (1988): 0.2 small, 0.5 medium, 0.8 large.
     assert [wording.magnitude(g) for g in (0.1, 0.2, 0.49, 0.5, 0.8, -0.85)] == [
-        "very small", "small", "small", "medium", "large", "large"]
+        "very small",
+        "small",
+        "small",
+        "medium",
+        "large",
+        "large",
+    ]
 
 
 def test_improvement_with_adjusted_p_below_05_is_called_significant():
@@ -99,9 +113,18 @@ def test_count_sentence_reports_totals_and_the_wilcoxon_test():
 
 
 def test_reliable_change_sentence_keeps_withheld_counts_withheld():
-    rci = ReliableChange(threshold=6, sd=None, reliability=None, source="Test (2001)", basis="published threshold",
-                         improved=41, unchanged=197, deteriorated=Withheld(reason="small count", text="<11"),
-                         recovered=19, n_clinical_pre=150)
+    rci = ReliableChange(
+        threshold=6,
+        sd=None,
+        reliability=None,
+        source="Test (2001)",
+        basis="published threshold",
+        improved=41,
+        unchanged=197,
+        deteriorated=Withheld(reason="small count", text="<11"),
+        recovered=19,
+        n_clinical_pre=150,
+    )
     text = _plain(wording.reliable_change_sentence(rci, 261, "points"))
     assert "A change of at least 6 points counts as reliable." in text
     assert "41 (16%) reliably improved" in text
@@ -110,8 +133,15 @@ def test_reliable_change_sentence_keeps_withheld_counts_withheld():
 
 
 def test_ancova_sentence_names_the_reference_group_and_makes_no_significance_claim():
-    ancova = Ancova(groups=["comparison", "peer"], group_n=[90, 90], adjusted_difference=2.34, ci=[0.5, 4.2],
-                    p=0.01, partial_eta_sq=0.031, n=180)
+    ancova = Ancova(
+        groups=["comparison", "peer"],
+        group_n=[90, 90],
+        adjusted_difference=2.34,
+        ci=[0.5, 4.2],
+        p=0.01,
+        partial_eta_sq=0.031,
+        n=180,
+    )
     text = _plain(wording.ancova_sentence(ancova, 1))
     assert "the peer group's average follow-up score was 2.3 points higher than the comparison group's" in text
     assert "significant" not in text

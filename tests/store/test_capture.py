@@ -52,10 +52,20 @@ def test_two_pages_complete_the_battery(session, registry, kiosk):
 def test_replayed_submission_changes_nothing(session, registry, kiosk):
     ks, _ = kiosk
     save_page(session, registry, ks, 0, phq9_answers([1, 1, 1, 1, 1, 1, 1, 1, 0]), "same-key")
-    before = (count(session, ItemResponse), count(session, Administration), count(session, PageSave), count(session, AuditEvent))
+    before = (
+        count(session, ItemResponse),
+        count(session, Administration),
+        count(session, PageSave),
+        count(session, AuditEvent),
+    )
     again = save_page(session, registry, ks, 0, phq9_answers([3] * 9), "same-key")
     assert again.replayed
-    after = (count(session, ItemResponse), count(session, Administration), count(session, PageSave), count(session, AuditEvent))
+    after = (
+        count(session, ItemResponse),
+        count(session, Administration),
+        count(session, PageSave),
+        count(session, AuditEvent),
+    )
     assert after == before
     assert session.scalar(select(ItemResponse.value).where(ItemResponse.item_id == "phq9_1")) == 1.0
 

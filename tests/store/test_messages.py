@@ -63,10 +63,18 @@ def _taken_slug(session, registry):
     ("attempt", "field", "message"),
     [
         (_no_program, "program", "program: a staff user needs at least one program; choose the programs they work in"),
-        (_unknown_program_for_user, "program", "program: no program 'nowhere'; add the program first, or check the slug"),
+        (
+            _unknown_program_for_user,
+            "program",
+            "program: no program 'nowhere'; add the program first, or check the slug",
+        ),
         (_unknown_program, "program", "program: no program 'nowhere'; check the slug against the list of programs"),
         (_unknown_user, "email", "email: no user 'ghost@example.org'; check the spelling against the list of users"),
-        (_bad_code, "code", "code: 'Jane Doe' must be 1-40 letters, digits, '.', '_' or '-'; use the program's code, never a name"),
+        (
+            _bad_code,
+            "code",
+            "code: 'Jane Doe' must be 1-40 letters, digits, '.', '_' or '-'; use the program's code, never a name",
+        ),
         (_enrolled_twice, "code", "code: participant 'P001' is already enrolled in east; find them in the list"),
         (_taken_slug, "slug", "slug: a program 'east' already exists; choose another slug"),
     ],

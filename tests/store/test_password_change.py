@@ -30,12 +30,24 @@ def staff(session, program) -> StaffUser:
 @pytest.mark.parametrize(
     ("current", "new", "field", "message"),
     [
-        ("wrong password", "lantern orbit kettle", "current_password",
-         "current password: that is not your password; type the password you signed in with"),
-        (RIGHT, "password12", "new_password",
-         f"new password: too short (10 characters); use at least 12 characters — {HOW}"),
-        (RIGHT, "qwerty123456", "new_password",
-         f"new password: is on a list of common or breached passwords that attackers try first; choose another — {HOW}"),
+        (
+            "wrong password",
+            "lantern orbit kettle",
+            "current_password",
+            "current password: that is not your password; type the password you signed in with",
+        ),
+        (
+            RIGHT,
+            "password12",
+            "new_password",
+            f"new password: too short (10 characters); use at least 12 characters — {HOW}",
+        ),
+        (
+            RIGHT,
+            "qwerty123456",
+            "new_password",
+            f"new password: is on a list of common or breached passwords that attackers try first; choose another — {HOW}",
+        ),
         (RIGHT, RIGHT, "new_password", "new password: the same as your current password; choose a new one"),
     ],
 )
@@ -51,7 +63,9 @@ def test_a_change_clears_the_flag_and_ends_every_other_session(session, staff, m
     from toolkit.store import users
 
     real = users.end_sessions_of
-    monkeypatch.setattr(users, "end_sessions_of", lambda s, uid, keep=None: calls.append((uid, keep)) or real(s, uid, keep))
+    monkeypatch.setattr(
+        users, "end_sessions_of", lambda s, uid, keep=None: calls.append((uid, keep)) or real(s, uid, keep)
+    )
     ended = change_own_password(session, staff.id, RIGHT, "lantern orbit kettle", "1.2.3.4", keep_session="b" * 64)
     assert ended == 2 and calls == [(staff.id, "b" * 64)]
     assert session.scalars(select(WebSession.id)).all() == ["b" * 64]

@@ -45,7 +45,13 @@ def test_weak_passwords_are_refused_with_the_field_and_the_fix(password, message
 
 @pytest.mark.parametrize(
     "password",
-    ["correct horse battery", "lantern orbit kettle", "x" * 11 + "yzw!", "ñandú café olé 19", "a" * 60 + "bcd" + "9" * 65],
+    [
+        "correct horse battery",
+        "lantern orbit kettle",
+        "x" * 11 + "yzw!",
+        "ñandú café olé 19",
+        "a" * 60 + "bcd" + "9" * 65,
+    ],
 )
 def test_long_uncommon_passwords_of_any_characters_are_accepted(password):
     assert password_problem(password, "coach@example.org") is None

@@ -25,7 +25,9 @@ def staff(session, program):
 
 
 def kinds(session):
-    return [e.kind for e in session.scalars(select(AuditEvent).where(AuditEvent.kind.like("pin_%")).order_by(AuditEvent.id))]
+    return [
+        e.kind for e in session.scalars(select(AuditEvent).where(AuditEvent.kind.like("pin_%")).order_by(AuditEvent.id))
+    ]
 
 
 @pytest.mark.parametrize(

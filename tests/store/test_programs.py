@@ -113,8 +113,12 @@ def _administration(session, program, wave_name, instrument="phq9", code="P001")
 
     participant = session.scalar(select(Participant).where(Participant.code == code))
     admin = Administration(
-        participant=participant, wave=program.wave(wave_name), instrument_id=instrument,
-        instrument_version=1, status="complete", submission_key=f"{code}-{wave_name}-{instrument}",
+        participant=participant,
+        wave=program.wave(wave_name),
+        instrument_id=instrument,
+        instrument_version=1,
+        status="complete",
+        submission_key=f"{code}-{wave_name}-{instrument}",
         completed_at=utcnow(),
     )
     session.add(admin)
@@ -130,8 +134,11 @@ def _kiosk_session(session, program, wave_name, code="P001"):
 
     participant = session.scalar(select(Participant).where(Participant.code == code))
     ks = KioskSession(
-        ref=f"ref-{wave_name}", participant=participant, wave=program.wave(wave_name),
-        plan=[], expires_at=utcnow() + timedelta(minutes=5),
+        ref=f"ref-{wave_name}",
+        participant=participant,
+        wave=program.wave(wave_name),
+        plan=[],
+        expires_at=utcnow() + timedelta(minutes=5),
     )
     session.add(ks)
     session.commit()
@@ -139,17 +146,28 @@ def _kiosk_session(session, program, wave_name, code="P001"):
 
 
 def _changes_audited(session):
-    return [e.detail["changes"] for e in session.scalars(select(AuditEvent).where(AuditEvent.kind == "program_changed").order_by(AuditEvent.id))]
+    return [
+        e.detail["changes"]
+        for e in session.scalars(select(AuditEvent).where(AuditEvent.kind == "program_changed").order_by(AuditEvent.id))
+    ]
 
 
 def test_update_each_setting_and_audit_old_and_new(session, registry, program):
     changes = update_program(
-        session, registry, program,
-        name="Eastside Peer Respite", page_mode="item", idle_timeout_s=120,
-        crisis_en="Call the warm line at 555-0100.", time_zone="America/Chicago",
+        session,
+        registry,
+        program,
+        name="Eastside Peer Respite",
+        page_mode="item",
+        idle_timeout_s=120,
+        crisis_en="Call the warm line at 555-0100.",
+        time_zone="America/Chicago",
         alert_emails=["Lead@Example.org", "lead@example.org", "oncall@example.org"],
-        escalate_emails=["director@example.org"], escalate_after_s=6,
-        risk_decline=True, read_aloud=False, staff_id=None,
+        escalate_emails=["director@example.org"],
+        escalate_after_s=6,
+        risk_decline=True,
+        read_aloud=False,
+        staff_id=None,
     )
     session.commit()
     assert program.name == "Eastside Peer Respite" and program.page_mode == "item"
@@ -175,11 +193,19 @@ def test_none_leaves_settings_and_empty_values_clear_them(session, registry, pro
     assert crisis_message(program, "en") == DEFAULT_CRISIS["en"]
     assert program.crisis_message_es == "Propio."
     assert program.alert_emails == []
-    assert changes == {"crisis_en": {"old": "Custom.", "new": None}, "alert_emails": {"old": ["a@example.org"], "new": []}}
+    assert changes == {
+        "crisis_en": {"old": "Custom.", "new": None},
+        "alert_emails": {"old": ["a@example.org"], "new": []},
+    }
 
 
 def test_nothing_changed_records_nothing(session, registry, program):
-    assert update_program(session, registry, program, name="Eastside Respite", waves="baseline,exit", battery=["phq9", "mood"]) == {}
+    assert (
+        update_program(
+            session, registry, program, name="Eastside Respite", waves="baseline,exit", battery=["phq9", "mood"]
+        )
+        == {}
+    )
     session.commit()
     assert _changes_audited(session) == []
 
@@ -203,18 +229,58 @@ def test_webhook_gets_a_secret_when_first_set_and_loses_it_when_removed(session,
     [
         ({"name": "  "}, "name", "name: the program needs a name; write the name staff and funders know it by"),
         ({"page_mode": "wizard"}, "page_mode", "page mode: 'wizard' is not a page mode; use one of section, item"),
-        ({"idle_timeout_s": 10}, "idle_timeout_s", "idle timeout: 10 seconds is out of range; use between 30 and 3600 seconds"),
-        ({"time_zone": "America/New York"}, "time_zone", "time zone: 'America/New York' is not a time zone; did you mean 'America/New_York'?"),
-        ({"time_zone": "Mars/Olympus"}, "time_zone", "time zone: 'Mars/Olympus' is not a time zone; use an IANA name such as America/New_York or Europe/Madrid"),
-        ({"alert_emails": ["ok@example.org", "not-an-address"]}, "alert_emails", "alert emails: 'not-an-address' does not look like an email address; write it as name@example.org"),
-        ({"escalate_emails": ["a@b"]}, "escalate_emails", "escalation emails: 'a@b' does not look like an email address; write it as name@example.org"),
-        ({"escalate_after_s": 2}, "escalate_after_s", "escalate after: 2 seconds is out of range; use between 3 seconds (0.05 minutes) and 24 hours (1440 minutes)"),
-        ({"escalate_after_s": 86401}, "escalate_after_s", "escalate after: 86401 seconds is out of range; use between 3 seconds (0.05 minutes) and 24 hours (1440 minutes)"),
-        ({"alert_webhook_url": "ftp://hooks.example.org"}, "alert_webhook_url", "alert webhook URL: 'ftp://hooks.example.org' must start with https:// or http://; for example https://hooks.example.org/outcomes"),
-        ({"alert_webhook_url": "https://"}, "alert_webhook_url", "alert webhook URL: 'https://' has no host name; for example https://hooks.example.org/outcomes"),
+        (
+            {"idle_timeout_s": 10},
+            "idle_timeout_s",
+            "idle timeout: 10 seconds is out of range; use between 30 and 3600 seconds",
+        ),
+        (
+            {"time_zone": "America/New York"},
+            "time_zone",
+            "time zone: 'America/New York' is not a time zone; did you mean 'America/New_York'?",
+        ),
+        (
+            {"time_zone": "Mars/Olympus"},
+            "time_zone",
+            "time zone: 'Mars/Olympus' is not a time zone; use an IANA name such as America/New_York or Europe/Madrid",
+        ),
+        (
+            {"alert_emails": ["ok@example.org", "not-an-address"]},
+            "alert_emails",
+            "alert emails: 'not-an-address' does not look like an email address; write it as name@example.org",
+        ),
+        (
+            {"escalate_emails": ["a@b"]},
+            "escalate_emails",
+            "escalation emails: 'a@b' does not look like an email address; write it as name@example.org",
+        ),
+        (
+            {"escalate_after_s": 2},
+            "escalate_after_s",
+            "escalate after: 2 seconds is out of range; use between 3 seconds (0.05 minutes) and 24 hours (1440 minutes)",
+        ),
+        (
+            {"escalate_after_s": 86401},
+            "escalate_after_s",
+            "escalate after: 86401 seconds is out of range; use between 3 seconds (0.05 minutes) and 24 hours (1440 minutes)",
+        ),
+        (
+            {"alert_webhook_url": "ftp://hooks.example.org"},
+            "alert_webhook_url",
+            "alert webhook URL: 'ftp://hooks.example.org' must start with https:// or http://; for example https://hooks.example.org/outcomes",
+        ),
+        (
+            {"alert_webhook_url": "https://"},
+            "alert_webhook_url",
+            "alert webhook URL: 'https://' has no host name; for example https://hooks.example.org/outcomes",
+        ),
         ({"battery": []}, "battery", "battery: no instruments chosen; choose at least one, e.g. phq9,gse"),
         ({"battery": ["phq9", "phq9"]}, "battery", "battery: 'phq9' is named twice; name each instrument once"),
-        ({"waves": "baseline,3month:90"}, "waves", "waves: '3month:90' — write NAME:+DAYS, e.g. 3month:+90 or 6month:+182[-30,+60]"),
+        (
+            {"waves": "baseline,3month:90"},
+            "waves",
+            "waves: '3month:90' — write NAME:+DAYS, e.g. 3month:+90 or 6month:+182[-30,+60]",
+        ),
     ],
 )
 def test_bad_settings_name_the_field_and_change_nothing(session, registry, program, settings, field, message):
@@ -239,7 +305,10 @@ def test_wave_edits_keep_ids_and_data(session, registry, program):
     changes = update_program(session, registry, program, waves="baseline,3month:+90,6month:+182[-30,+60],exit:+365")
     session.commit()
     assert [(w.name, w.position, w.due_days, w.window_before_days, w.window_after_days) for w in program.waves] == [
-        ("baseline", 0, 0, None, None), ("3month", 1, 90, None, None), ("6month", 2, 182, 30, 60), ("exit", 3, 365, None, None),
+        ("baseline", 0, 0, None, None),
+        ("3month", 1, 90, None, None),
+        ("6month", 2, 182, 30, 60),
+        ("exit", 3, 365, None, None),
     ]
     assert program.waves[0].id == baseline_id and program.waves[3].id == exit_id
     session.expire_all()
@@ -288,15 +357,23 @@ def test_battery_reorder_add_and_remove(session, registry, program):
     _administration(session, program, "baseline", "mood")
     changes = update_program(session, registry, program, battery=["mood", "phq9"])
     session.commit()
-    assert [(b.instrument_id, b.position, b.id) for b in program.battery] == [("mood", 0, ids["mood"]), ("phq9", 1, ids["phq9"])]
+    assert [(b.instrument_id, b.position, b.id) for b in program.battery] == [
+        ("mood", 0, ids["mood"]),
+        ("phq9", 1, ids["phq9"]),
+    ]
     assert changes == {"battery": {"old": ["phq9", "mood"], "new": ["mood", "phq9"]}}
     update_program(session, registry, program, battery=battery_with_choices(["gad7", "phq9"], ["phq8"]))
     session.commit()
     session.expire_all()
-    rows = session.scalars(select(BatteryEntry).where(BatteryEntry.program_id == program.id).order_by(BatteryEntry.position)).all()
+    rows = session.scalars(
+        select(BatteryEntry).where(BatteryEntry.program_id == program.id).order_by(BatteryEntry.position)
+    ).all()
     assert [(b.instrument_id, b.position) for b in rows] == [("gad7", 0), ("phq8", 1)]
     # the answers given to the removed instrument stay
-    assert session.scalar(select(func.count()).select_from(Administration).where(Administration.instrument_id == "mood")) == 1
+    assert (
+        session.scalar(select(func.count()).select_from(Administration).where(Administration.instrument_id == "mood"))
+        == 1
+    )
 
 
 def test_kept_instruments_keep_their_version(session, registry, program):
@@ -310,13 +387,24 @@ def test_kept_instruments_keep_their_version(session, registry, program):
 
 def test_create_program_with_settings_and_a_schedule(session, registry):
     prog = create_program(
-        session, registry, "north", "North", "baseline,3month:+90[-14,+30],exit", ["phq9"],
-        time_zone="Europe/Madrid", alert_emails=["a@example.org"], escalate_after_s=300,
-        alert_webhook_url="https://hooks.example.org/n", risk_decline=True, read_aloud=False,
+        session,
+        registry,
+        "north",
+        "North",
+        "baseline,3month:+90[-14,+30],exit",
+        ["phq9"],
+        time_zone="Europe/Madrid",
+        alert_emails=["a@example.org"],
+        escalate_after_s=300,
+        alert_webhook_url="https://hooks.example.org/n",
+        risk_decline=True,
+        read_aloud=False,
     )
     session.commit()
     assert [(w.name, w.due_days, w.window_before_days, w.window_after_days) for w in prog.waves] == [
-        ("baseline", 0, None, None), ("3month", 90, 14, 30), ("exit", None, None, None),
+        ("baseline", 0, None, None),
+        ("3month", 90, 14, 30),
+        ("exit", None, None, None),
     ]
     assert prog.time_zone == "Europe/Madrid" and prog.alert_emails == ["a@example.org"]
     assert prog.escalate_after_s == 300 and prog.alert_webhook_secret

@@ -36,7 +36,9 @@ def filled(session, registry, program):
     p2 = add_participant(session, program, "P002")
     session.commit()
     baseline, exit_ = program.waves
-    run_wave(session, registry, p1, baseline, [1, 2, 3, 0, 1, 2, 3, 0, 1], {"mood_1": 2.0, "mood_2": DECLINED, "mood_3": 5.0})
+    run_wave(
+        session, registry, p1, baseline, [1, 2, 3, 0, 1, 2, 3, 0, 1], {"mood_1": 2.0, "mood_2": DECLINED, "mood_3": 5.0}
+    )
     run_wave(session, registry, p1, exit_, [0] * 9, {"mood_1": 3.0, "mood_2": 3.0, "mood_3": 0.0})
     run_wave(session, registry, p2, baseline, [2] * 9, None)  # stopped after the first page
     return program
@@ -46,7 +48,11 @@ def test_wide_responses_has_one_row_per_participant_and_wave(session, filled):
     wide = wide_responses(session, "east")
     items = [f"phq9_{i}" for i in range(1, 10)] + ["mood_1", "mood_2", "mood_3"]
     assert list(wide.columns) == ["participant", "wave", "site", "group", *items]
-    assert list(zip(wide.participant, wide.wave, strict=True)) == [("P001", "baseline"), ("P001", "exit"), ("P002", "baseline")]
+    assert list(zip(wide.participant, wide.wave, strict=True)) == [
+        ("P001", "baseline"),
+        ("P001", "exit"),
+        ("P002", "baseline"),
+    ]
     assert all(str(wide[c].dtype) == "float64" for c in items)
     first = wide.iloc[0]
     assert first.site == "Main St" and first.group == "peer"

@@ -44,7 +44,10 @@ def test_spaces_blanks_and_lists_are_accepted():
         WaveSpec("exit"),
     ]
     # a list split naively at the window's comma still reads as one spec
-    assert parse_waves(["baseline", "6month:+182[-30", "+60]"]) == [WaveSpec("baseline", 0), WaveSpec("6month", 182, 30, 60)]
+    assert parse_waves(["baseline", "6month:+182[-30", "+60]"]) == [
+        WaveSpec("baseline", 0),
+        WaveSpec("6month", 182, 30, 60),
+    ]
     assert parse_waves([WaveSpec("baseline", 0), WaveSpec("exit")]) == [WaveSpec("baseline", 0), WaveSpec("exit")]
 
 
@@ -72,7 +75,10 @@ def test_format_is_the_inverse_of_parse():
         ("", "waves: no waves given — name at least a baseline, e.g. baseline,3month:+90,exit"),
         (" , ", "waves: no waves given — name at least a baseline, e.g. baseline,3month:+90,exit"),
         ("baseline,exit,exit", "waves: 'exit' — named twice; name each wave once"),
-        ("baseline:+7,exit", "waves: 'baseline:+7' — the first wave is the baseline, due on day 0; write baseline or baseline:+0"),
+        (
+            "baseline:+7,exit",
+            "waves: 'baseline:+7' — the first wave is the baseline, due on day 0; write baseline or baseline:+0",
+        ),
         (
             "baseline,6month:+182,3month:+90",
             "waves: '3month:+90' — due on day 90, which is not after 6month (day 182); give each wave a later day than the one before it",
@@ -149,9 +155,15 @@ def _complete(session, participant, wave, instruments, when):
     for inst in instruments:
         session.add(
             Administration(
-                participant=participant, wave=wave, instrument_id=inst, instrument_version=1,
-                status="complete", mode="import", submission_key=f"{participant.code}-{wave.name}-{inst}",
-                started_at=when, completed_at=when,
+                participant=participant,
+                wave=wave,
+                instrument_id=inst,
+                instrument_version=1,
+                status="complete",
+                mode="import",
+                submission_key=f"{participant.code}-{wave.name}-{inst}",
+                started_at=when,
+                completed_at=when,
             )
         )
 
@@ -164,7 +176,12 @@ def test_dashboard_counts_follow_ups_from_their_due_date(session, registry):
     from toolkit.store.queries import followups_due
 
     prog = create_program(
-        session, registry, "north", "North", "baseline,1month:+30,exit", ["phq9", "mood"],
+        session,
+        registry,
+        "north",
+        "North",
+        "baseline,1month:+30,exit",
+        ["phq9", "mood"],
         time_zone="America/New_York",
     )
     baseline, month, _exit = prog.waves
@@ -179,7 +196,11 @@ def test_dashboard_counts_follow_ups_from_their_due_date(session, registry):
     _complete(session, followed, month, ["phq9", "mood"], datetime(2026, 3, 3, 15, 0, tzinfo=UTC))
     session.commit()
 
-    assert baseline_dates(session, prog) == {early.id: date(2026, 2, 28), late.id: date(2026, 3, 10), followed.id: date(2026, 2, 1)}
+    assert baseline_dates(session, prog) == {
+        early.id: date(2026, 2, 28),
+        late.id: date(2026, 3, 10),
+        followed.id: date(2026, 2, 1),
+    }
     assert dashboard_counts(session, prog, today=date(2026, 3, 29))["due"] == 0
     assert dashboard_counts(session, prog, today=date(2026, 3, 30)) == {"enrolled": 4, "due": 1, "alerts": 0}
     due = followups_due(session, prog, date(2026, 4, 9))

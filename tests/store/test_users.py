@@ -94,5 +94,7 @@ def test_a_password_set_by_someone_else_must_be_changed_and_ends_every_session(s
 
 
 def test_find_user_names_the_fix(session, program):
-    with pytest.raises(NotFoundError, match="email: no user 'ghost@example.org'; check the spelling against the list of users$"):
+    with pytest.raises(
+        NotFoundError, match="email: no user 'ghost@example.org'; check the spelling against the list of users$"
+    ):
         find_user(session, "ghost@example.org")

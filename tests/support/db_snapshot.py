@@ -69,7 +69,9 @@ class Snapshots:
                 continue
             skip = IGNORED_COLUMNS.get(table, set())
             columns = [c["name"] for c in inspector.get_columns(table) if c["name"] not in skip]
-            parts.append(f"SELECT '{table}', count(*), {self._rows(engine.dialect.name, table, columns)} FROM \"{table}\" t")
+            parts.append(
+                f"SELECT '{table}', count(*), {self._rows(engine.dialect.name, table, columns)} FROM \"{table}\" t"
+            )
         self.query = text(" UNION ALL ".join(parts))
 
     @staticmethod
@@ -79,7 +81,9 @@ class Snapshots:
             row = "concat_ws('|', " + ", ".join(f"coalesce(t.\"{c}\"::text, '-')" for c in columns) + ")"
             return f"coalesce(string_agg({row}, '\n' ORDER BY {row}), '')"
         row = " || '|' || ".join(f'quote(t."{c}")' for c in columns)
-        return f"coalesce((SELECT group_concat(r, char(10)) FROM (SELECT {row} AS r FROM \"{table}\" t ORDER BY 1)), '')"
+        return (
+            f"coalesce((SELECT group_concat(r, char(10)) FROM (SELECT {row} AS r FROM \"{table}\" t ORDER BY 1)), '')"
+        )
 
     def take(self) -> Snapshot:
         with self.engine.connect() as conn:

@@ -66,8 +66,9 @@ def _write_package_parts(zf: zipfile.ZipFile) -> None:
     zf.writestr("xl/_rels/workbook.xml.rels", WORKBOOK_RELS)
 
 
-def workbook(path: Path, sheet_parts: list[str] | None = None, repeat: tuple[str, int] | None = None,
-             sheet_prolog: str = "") -> Path:
+def workbook(
+    path: Path, sheet_parts: list[str] | None = None, repeat: tuple[str, int] | None = None, sheet_prolog: str = ""
+) -> Path:
     """An XLSX written by hand: ``sheet_parts`` as rows, then ``repeat`` = (row XML, times) streamed in."""
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
         _write_package_parts(zf)
@@ -168,6 +169,7 @@ def run_limited(args: list[str], memory_mb: int = 512, timeout: float = 10.0, en
 
     full_env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", **(env or {})}
     start = time.monotonic()
-    proc = subprocess.run([OUTCOMES, *args], preexec_fn=limit, capture_output=True, text=True,
-                          timeout=timeout, env=full_env, check=False)
+    proc = subprocess.run(
+        [OUTCOMES, *args], preexec_fn=limit, capture_output=True, text=True, timeout=timeout, env=full_env, check=False
+    )
     return Outcome(proc.returncode, proc.stdout, proc.stderr, time.monotonic() - start)

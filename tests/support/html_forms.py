@@ -52,7 +52,9 @@ class _Parser(HTMLParser):
             if k.startswith("data-") and k not in self.data_attrs:
                 self.data_attrs[k] = v
         if tag == "form":
-            self.current = Form(action=a.get("action") or self.page_path, method=(a.get("method") or "get").upper(), id=a.get("id"))
+            self.current = Form(
+                action=a.get("action") or self.page_path, method=(a.get("method") or "get").upper(), id=a.get("id")
+            )
             self.forms.append(self.current)
             return
         if tag == "option" and self.select_name is not None and self.current is not None:

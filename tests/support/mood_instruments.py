@@ -33,7 +33,9 @@ response_scales:
     unit: {{en: nights, es: noches}}
 """
 
-MOOD_YAML = _HEAD.format(id="mood", instructions='{en: "How are you?", es: "¿Cómo está?"}') + """\
+MOOD_YAML = (
+    _HEAD.format(id="mood", instructions='{en: "How are you?", es: "¿Cómo está?"}')
+    + """\
 items:
   - {id: mood_1, scale: agree, text: {en: I feel hopeful, es: Me siento con esperanza}}
   - {id: mood_2, scale: agree, text: {en: I feel safe, es: Me siento seguro(a)}, reverse: true}
@@ -42,9 +44,12 @@ scoring: {method: sum, higher_is: better}
 scales:
   - {id: total, items: [mood_1, mood_2], min_answered: 1, range: [2, 6]}
 """
+)
 """Instrument ``mood``: mood_1, mood_2 (reverse) on a 1-3 scale, mood_3 a count of nights."""
 
-WEB_MOOD_YAML = _HEAD.format(id="webmood", instructions='{en: "How are you today?", es: "¿Cómo está hoy?"}') + """\
+WEB_MOOD_YAML = (
+    _HEAD.format(id="webmood", instructions='{en: "How are you today?", es: "¿Cómo está hoy?"}')
+    + """\
 items:
   - {id: webmood_1, scale: agree, text: {en: I feel hopeful, es: Me siento con esperanza}}
   - {id: webmood_2, scale: nights, text: {en: Nights away from home, es: Noches fuera de casa}}
@@ -52,4 +57,5 @@ scoring: {method: sum, higher_is: better}
 scales:
   - {id: total, items: [webmood_1], min_answered: 1, range: [1, 3]}
 """
+)
 """Instrument ``webmood``: webmood_1 on a 1-3 scale, webmood_2 a count of nights."""

@@ -31,7 +31,10 @@ class ServeProcess:
         with open(self.log, "a") as log:
             self.proc = subprocess.Popen(
                 [*OUTCOMES, "serve", "--port", str(self.port), "--workers", str(self.workers)],
-                env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
             )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

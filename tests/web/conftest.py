@@ -24,7 +24,6 @@ from toolkit.web import create_app
 PASSWORD = "correct horse battery"
 
 
-
 @pytest.fixture(scope="session")
 def registry() -> Registry:
     return Registry([*default_registry(), load_instrument_text(WEB_MOOD_YAML, "webmood.yaml")])
@@ -94,29 +93,41 @@ class Web:
         assert match, "no CSRF token on the page"
         return match.group(1) or match.group(2)
 
-
     @staticmethod
     def hidden(html: bytes, name: str) -> str:
         text = html.decode()
-        match = re.search(rf'name="{name}" type="hidden" value="([^"]*)"', text) or re.search(rf'id="{name}" name="{name}" type="hidden" value="([^"]*)"', text)
+        match = re.search(rf'name="{name}" type="hidden" value="([^"]*)"', text) or re.search(
+            rf'id="{name}" name="{name}" type="hidden" value="([^"]*)"', text
+        )
         assert match, f"no hidden field {name}"
         return match.group(1)
 
-
     def sign_in(self, email: str, password: str = PASSWORD):
         page = self.client.get("/auth/login")
-        return self.client.post("/auth/login", data={"email": email, "password": password, "csrf_token": self.csrf(page.data)})
+        return self.client.post(
+            "/auth/login", data={"email": email, "password": password, "csrf_token": self.csrf(page.data)}
+        )
 
-
-    def start_kiosk(self, slug: str = "east", code: str = "E001", wave: str = "baseline", language: str = "en", email: str = "east@example.org"):
+    def start_kiosk(
+        self,
+        slug: str = "east",
+        code: str = "E001",
+        wave: str = "baseline",
+        language: str = "en",
+        email: str = "east@example.org",
+    ):
         """Sign in, hand the tablet over for ``code`` at ``wave``; returns the first kiosk page."""
         self.sign_in(email)
         page = self.client.get(f"/staff/p/{slug}/")
-        data = {"start-participant": code, "start-wave": wave, "start-language": language, "csrf_token": self.csrf(page.data)}
+        data = {
+            "start-participant": code,
+            "start-wave": wave,
+            "start-language": language,
+            "csrf_token": self.csrf(page.data),
+        }
         response = self.client.post(f"/staff/p/{slug}/sessions", data=data)
         assert response.status_code in (302, 303), response.data
         return self.client.get("/kiosk/", follow_redirects=True)
-
 
     @classmethod
     def page_fields(cls, response) -> dict:
@@ -127,7 +138,6 @@ class Web:
             "ref": cls.hidden(response.data, "ref"),
             "page": cls.hidden(response.data, "page"),
         }
-
 
     @staticmethod
     def phq9(values) -> dict:

@@ -17,7 +17,7 @@ def form_values(html: bytes) -> dict:
     """The values a browser would send for the settings form as shown (inputs, textareas, selects)."""
     text = html.decode()
     start = text.index('class="settings"')
-    form = text[start:text.index("</form>", start)]
+    form = text[start : text.index("</form>", start)]
     data: dict = {}
     for tag in re.findall(r"<input[^>]*>", form):
         name = re.search(r'name="([^"]+)"', tag)
@@ -48,7 +48,7 @@ def field_block(html: bytes, field_id: str) -> str:
     text = html.decode()
     start = text.index(f'for="{field_id}"')
     end = text.find('<div class="field', start)
-    return text[start:end if end != -1 else None]
+    return text[start : end if end != -1 else None]
 
 
 @pytest.fixture
@@ -107,7 +107,12 @@ def test_save_redirects_and_changes_the_program(admin, web, db):
     assert b"Saved: " in shown.data and b"No alert recipients" not in shown.data
     program = db.scalar(select(Program).where(Program.slug == "east"))
     assert program.name == "Eastside Peer Respite"
-    assert [(w.name, w.due_days) for w in program.waves] == [("baseline", 0), ("3month", 90), ("6month", 182), ("exit", None)]
+    assert [(w.name, w.due_days) for w in program.waves] == [
+        ("baseline", 0),
+        ("3month", 90),
+        ("6month", 182),
+        ("exit", None),
+    ]
     assert program.alert_emails == ["lead@example.org", "oncall@example.org"]
     assert program.escalate_after_s == 6 and program.read_aloud is False
     assert program.time_zone == "America/New_York"
@@ -137,7 +142,11 @@ def test_error_is_shown_under_its_field_after_the_redirect(admin, db):
     ("change", "field_id", "message"),
     [
         ({"time_zone": "Mars/Olympus"}, "time_zone", "time zone: &#39;Mars/Olympus&#39; is not a time zone"),
-        ({"alert_emails": "lead@example"}, "alert_emails", "alert emails: &#39;lead@example&#39; does not look like an email address"),
+        (
+            {"alert_emails": "lead@example"},
+            "alert_emails",
+            "alert emails: &#39;lead@example&#39; does not look like an email address",
+        ),
         ({"escalate_after": "0.01"}, "escalate_after", "escalate after: 1 second is out of range"),
         ({"escalate_after": "soon"}, "escalate_after", "escalate after: write a number of minutes"),
         ({"alert_webhook_url": "ftp://hooks.example.org"}, "alert_webhook_url", "must start with https://"),
@@ -170,7 +179,11 @@ def test_battery_is_chosen_and_reordered_from_the_list(admin, db):
     page = admin.get(SETTINGS)
     assert "battery: no instruments chosen" in page.data.decode()
     db.expire_all()
-    assert [b.instrument_id for b in db.scalar(select(Program).where(Program.slug == "east")).battery] == ["gad7", "webmood", "phq9"]
+    assert [b.instrument_id for b in db.scalar(select(Program).where(Program.slug == "east")).battery] == [
+        "gad7",
+        "webmood",
+        "phq9",
+    ]
 
 
 def test_bad_order_number_is_shown_in_its_row(admin):
@@ -178,7 +191,7 @@ def test_bad_order_number_is_shown_in_its_row(admin):
     values.update(order_phq9="0")
     assert admin.post(SETTINGS, data=values).status_code == 303
     page = admin.get(SETTINGS).data.decode()
-    row = page[page.index('id="order_phq9"'):]
+    row = page[page.index('id="order_phq9"') :]
     assert "battery: the order of PHQ-9 is a number from 1 to 99" in row[: row.index("</tr>")]
 
 

@@ -14,12 +14,21 @@ def _escaped(message: str) -> str:
 @pytest.mark.parametrize(
     ("form", "field_id", "message"),
     [
-        ({"email": "new@example.org", "role": "staff", "password": PASSWORD},
-         "programs-err", "program: a staff user needs at least one program; choose the programs they work in"),
-        ({"email": "east@example.org", "role": "staff", "programs": "east", "password": PASSWORD},
-         "email-err", "email: a user 'east@example.org' already exists; choose another email"),
-        ({"email": "new@example.org", "role": "staff", "programs": "east", "password": "new@example.org"},
-         "password-err", "password: "),
+        (
+            {"email": "new@example.org", "role": "staff", "password": PASSWORD},
+            "programs-err",
+            "program: a staff user needs at least one program; choose the programs they work in",
+        ),
+        (
+            {"email": "east@example.org", "role": "staff", "programs": "east", "password": PASSWORD},
+            "email-err",
+            "email: a user 'east@example.org' already exists; choose another email",
+        ),
+        (
+            {"email": "new@example.org", "role": "staff", "programs": "east", "password": "new@example.org"},
+            "password-err",
+            "password: ",
+        ),
     ],
     ids=["no-program", "taken-email", "weak-password"],
 )
@@ -37,4 +46,6 @@ def test_the_program_page_shows_a_code_refusal_under_the_code_field(client, web)
     token = web.csrf(client.get("/staff/p/east/").data)
     client.post("/staff/p/east/", data={"csrf_token": token, "add-code": "E001"})
     page = client.get("/staff/p/east/").get_data(as_text=True)
-    assert 'id="add-code-err">code: participant &#39;E001&#39; is already enrolled in east; find them in the list' in page
+    assert (
+        'id="add-code-err">code: participant &#39;E001&#39; is already enrolled in east; find them in the list' in page
+    )

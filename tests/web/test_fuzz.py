@@ -91,19 +91,98 @@ class Raw(bytes):
 
 LONG = "x" * 10_000
 HOSTILE_TEXTS = [
-    "\x00", "a\x00b", "1\x00", "\x01\x02\x07\x08\x0b\x0c\x1b[0m\x7f", "\r\n", "\t", " ", "",
-    LONG, "٣", "٣٠", "５", "1_0", "1_000", " 1", "1 ", "+1", "-1", "0x1f", "1e3", "1.5", "NaN", "inf", "-0",
-    "2147483647", "2147483648", "-2147483649", "9223372036854775807", "9223372036854775808",
-    "18446744073709551616", str(10**30), f"-{10**30}",
-    "a" * 41, "w" * 255, "b" * 2001, "<script>alert(1)</script>", "' OR '1'='1", '"', "\\", "../../etc/passwd",
-    "%00", "%ff", "\u202e", "\ufeff", "\u00a0", "🙂", "ǅ", "e\u0301",
-    "baseline,3month:+90,exit", ",,,", "lang:xx", "lang:", "declined", "y", "end", "talk",
+    "\x00",
+    "a\x00b",
+    "1\x00",
+    "\x01\x02\x07\x08\x0b\x0c\x1b[0m\x7f",
+    "\r\n",
+    "\t",
+    " ",
+    "",
+    LONG,
+    "٣",
+    "٣٠",
+    "５",
+    "1_0",
+    "1_000",
+    " 1",
+    "1 ",
+    "+1",
+    "-1",
+    "0x1f",
+    "1e3",
+    "1.5",
+    "NaN",
+    "inf",
+    "-0",
+    "2147483647",
+    "2147483648",
+    "-2147483649",
+    "9223372036854775807",
+    "9223372036854775808",
+    "18446744073709551616",
+    str(10**30),
+    f"-{10**30}",
+    "a" * 41,
+    "w" * 255,
+    "b" * 2001,
+    "<script>alert(1)</script>",
+    "' OR '1'='1",
+    '"',
+    "\\",
+    "../../etc/passwd",
+    "%00",
+    "%ff",
+    "\u202e",
+    "\ufeff",
+    "\u00a0",
+    "🙂",
+    "ǅ",
+    "e\u0301",
+    "baseline,3month:+90,exit",
+    ",,,",
+    "lang:xx",
+    "lang:",
+    "declined",
+    "y",
+    "end",
+    "talk",
 ]
-RAW_VALUES = [Raw(b"\xff"), Raw(b"\xc3\x28"), Raw(b"\xed\xa0\x80"), Raw(b"\xc0\x80"), Raw(b"a\xfeb"), Raw(b"\xff\xfe" * 20)]
+RAW_VALUES = [
+    Raw(b"\xff"),
+    Raw(b"\xc3\x28"),
+    Raw(b"\xed\xa0\x80"),
+    Raw(b"\xc0\x80"),
+    Raw(b"a\xfeb"),
+    Raw(b"\xff\xfe" * 20),
+]
 PATH_VALUES = [
-    "2147483647", "2147483648", "4294967296", "9223372036854775807", "9223372036854775808",
-    "18446744073709551616", str(10**30), "-1", "-9223372036854775809", "0", "007", "٣", "５", "1_0", " 1", "1 ",
-    "abc", "\x00", "a\x00", "\x1b", "a" * 41, "x" * 3000, "🙂", "\u202e", Raw(b"\xff\xfe"), Raw(b"\xc0\xaf"),
+    "2147483647",
+    "2147483648",
+    "4294967296",
+    "9223372036854775807",
+    "9223372036854775808",
+    "18446744073709551616",
+    str(10**30),
+    "-1",
+    "-9223372036854775809",
+    "0",
+    "007",
+    "٣",
+    "５",
+    "1_0",
+    " 1",
+    "1 ",
+    "abc",
+    "\x00",
+    "a\x00",
+    "\x1b",
+    "a" * 41,
+    "x" * 3000,
+    "🙂",
+    "\u202e",
+    Raw(b"\xff\xfe"),
+    Raw(b"\xc0\xaf"),
 ]
 JSON_NUMBERS = [0, 1, -1, 2**31 - 1, 2**31, 2**63 - 1, 2**63, 2**64, 10**30, -(2**63) - 1, 1.5, 1e308, -0.0]
 TIMES = ["2026-01-01T00:00:00Z", "9999-12-31T23:59:59", "0001-01-01T00:00:00", "2026-13-45T99:00:00", "x", "", "\x00"]
@@ -186,7 +265,10 @@ class World:
         """Values a page of ours would put in each path argument (the browser's own first)."""
         if arguments & {"ref", "alert_id"}:
             self.ensure_sessions()
-        refs = ([browser.ref] if browser.ref else []) + [self.refs.get("east", "0" * 16), self.refs.get("west", "1" * 16)]
+        refs = ([browser.ref] if browser.ref else []) + [
+            self.refs.get("east", "0" * 16),
+            self.refs.get("west", "1" * 16),
+        ]
         ids = self.ids
         values = {
             "slug": ["east", "west"],
@@ -376,11 +458,15 @@ class Check:
         except Exception as exc:  # the view's exception (TESTING propagates it): a 500 in production
             where = [f for f in traceback.extract_tb(exc.__traceback__) if "/toolkit/" in f.filename]
             at = f" at {where[-1].filename.split('/toolkit/')[-1]}:{where[-1].lineno}" if where else ""
-            self.failures.append(f"[{self.role}] {request.describe()}\n    -> exception {type(exc).__name__}: {str(exc)[:300]}{at}")
+            self.failures.append(
+                f"[{self.role}] {request.describe()}\n    -> exception {type(exc).__name__}: {str(exc)[:300]}{at}"
+            )
             return
         status = response.status_code
         if status >= 500:
-            self.failures.append(f"[{self.role}] {request.describe()}\n    -> {status}: {response.get_data(as_text=True)[:200]!r}")
+            self.failures.append(
+                f"[{self.role}] {request.describe()}\n    -> {status}: {response.get_data(as_text=True)[:200]!r}"
+            )
             return
         # a redirect (or the kiosk script's {"go": URL}) back to the form with an error kept for it
         error_kept = status < 400 and self._error_kept(browser)
@@ -389,7 +475,9 @@ class Check:
             ignore = frozenset({"page_drafts"}) if error_kept else frozenset()  # an unfinished page keeps its draft
             changes = before.changes(after, ignore)
             if changes:
-                self.failures.append(f"[{self.role}] {request.describe()}\n    -> refused ({status}) but changed: {'; '.join(changes)}")
+                self.failures.append(
+                    f"[{self.role}] {request.describe()}\n    -> refused ({status}) but changed: {'; '.join(changes)}"
+                )
         unchanged = 400 <= status < 500 or error_kept or request.method == "GET" or self.role != "kiosk"
         if unchanged and _session_cookie(browser) == cookie:  # same session: the same form still applies
             self._ready = ready
@@ -420,7 +508,9 @@ def _form_request(method: str, path: str, pairs: list, query: list | None = None
     headers = {"X-Kiosk-Fetch": "1"} if fetch else {}
     if method == "GET":
         return Request(method, path, _encode(pairs + (query or [])), headers=headers)
-    return Request(method, path, _encode(query or []), _encode(pairs).encode(), "application/x-www-form-urlencoded", headers)
+    return Request(
+        method, path, _encode(query or []), _encode(pairs).encode(), "application/x-www-form-urlencoded", headers
+    )
 
 
 def _own_pairs(target: Target, skip: str | None = None) -> list[tuple[str, str]]:
@@ -453,7 +543,9 @@ JSON_LEAF = st.one_of(st.none(), st.booleans(), st.sampled_from(JSON_NUMBERS), s
 JSON_ANY = st.recursive(
     JSON_LEAF, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(JSON_TEXT, inner, max_size=3), max_leaves=8
 )
-NAMES = st.one_of(st.sampled_from(QUERY_NAMES), st.sampled_from(["\x00", "", "a" * 10_000, "a[]", "٣"]), st.text(max_size=12))
+NAMES = st.one_of(
+    st.sampled_from(QUERY_NAMES), st.sampled_from(["\x00", "", "a" * 10_000, "a[]", "٣"]), st.text(max_size=12)
+)
 
 
 def _value(own: list[str]):
@@ -498,7 +590,11 @@ def _sync_body(draw, browser: Browser, world: World, fields: dict[str, list[str]
             "n": st.one_of(st.sampled_from(JSON_NUMBERS), JSON_LEAF),
             "action": st.sampled_from(["next", "back", "\x00"]),
             "fields": st.one_of(
-                st.dictionaries(st.one_of(st.sampled_from(names), JSON_TEXT), st.one_of(st.sampled_from(values), JSON_LEAF), max_size=10),
+                st.dictionaries(
+                    st.one_of(st.sampled_from(names), JSON_TEXT),
+                    st.one_of(st.sampled_from(values), JSON_LEAF),
+                    max_size=10,
+                ),
                 JSON_ANY,
             ),
             "answered_at": st.one_of(st.sampled_from(TIMES), JSON_LEAF),
@@ -541,7 +637,9 @@ def _fuzz_route(world: World, role: str, rule: str, method: str, endpoint: str) 
     if method == "POST":
         for name in _groups([n for n in check.prepared()[2].fields if n != "csrf_token"]):
             for value in SWEEP_FIELD_VALUES:
-                check.send(_form_request(method, valid_url(), _own_pairs(check.prepared()[2], skip=name) + [(name, value)]))
+                check.send(
+                    _form_request(method, valid_url(), _own_pairs(check.prepared()[2], skip=name) + [(name, value)])
+                )
     else:
         for query in SWEEP_QUERY:
             check.send(_form_request(method, valid_url(), [], query))
@@ -551,7 +649,11 @@ def _fuzz_route(world: World, role: str, rule: str, method: str, endpoint: str) 
             ref, key = browser.ref or world.refs.get("east", ""), browser.sync_key or world.sync_keys.get("east", "")
             nul = {name: "\u0000" for name in target.fields if name.startswith("phq9")}
             for item_fields in ({"phq9_1": "0"}, nul):
-                body = {"ref": ref, "key": key, "items": [{"kind": "page", "id": "sweep-key-0001", "n": n, "fields": item_fields}]}
+                body = {
+                    "ref": ref,
+                    "key": key,
+                    "items": [{"kind": "page", "id": "sweep-key-0001", "n": n, "fields": item_fields}],
+                }
                 check.send(Request("POST", rule, body=json.dumps(body).encode(), content_type="application/json"))
 
     # generated requests
@@ -567,26 +669,43 @@ def _fuzz_route(world: World, role: str, rule: str, method: str, endpoint: str) 
     def generated(data):
         browser, valid, target = check.prepared()
         args = {
-            name: data.draw(st.one_of(st.sampled_from(values), st.sampled_from(PATH_VALUES), st.text(max_size=12)), label=name)
+            name: data.draw(
+                st.one_of(st.sampled_from(values), st.sampled_from(PATH_VALUES), st.text(max_size=12)), label=name
+            )
             for name, values in sorted(valid.items())
         }
         path = _url(rule, args)
-        query = data.draw(st.lists(st.tuples(st.one_of(NAMES, st.sampled_from(list(target.fields) or ["next"])), TEXT), max_size=3), label="query")
+        query = data.draw(
+            st.lists(st.tuples(st.one_of(NAMES, st.sampled_from(list(target.fields) or ["next"])), TEXT), max_size=3),
+            label="query",
+        )
         fetch = data.draw(st.booleans(), label="X-Kiosk-Fetch")
         kinds = ["form"] * 3 + ["json", "raw"] + ["json"] * 3 * json_endpoint
         kind = data.draw(st.sampled_from(kinds), label="body") if method == "POST" else "form"
         if kind == "form":
-            request = _form_request(method, path, data.draw(_pairs(target.fields, target.token), label="form"), query, fetch)
+            request = _form_request(
+                method, path, data.draw(_pairs(target.fields, target.token), label="form"), query, fetch
+            )
         elif kind == "json":
-            payload = _sync_body(data.draw, browser, world, target.fields) if endpoint == "kiosk.sync" else data.draw(JSON_ANY)
+            payload = (
+                _sync_body(data.draw, browser, world, target.fields)
+                if endpoint == "kiosk.sync"
+                else data.draw(JSON_ANY)
+            )
             body = json.dumps(payload).encode()
             if data.draw(st.booleans(), label="break the JSON"):
                 body = body[: len(body) // 2] + b"\xff\x00"
-            content_type = data.draw(st.sampled_from(["application/json", "text/plain", "application/x-www-form-urlencoded"]))
+            content_type = data.draw(
+                st.sampled_from(["application/json", "text/plain", "application/x-www-form-urlencoded"])
+            )
             request = Request(method, path, _encode(query), body, content_type)
         else:
             body = data.draw(st.binary(max_size=200)) + bytes(data.draw(st.sampled_from(RAW_VALUES)))
-            content_type = data.draw(st.sampled_from(["application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "application/json", ""]))
+            content_type = data.draw(
+                st.sampled_from(
+                    ["application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "application/json", ""]
+                )
+            )
             request = Request(method, path, _encode(query), body, content_type)
         check.send(request)
 

@@ -30,11 +30,15 @@ def test_hand_over_signs_staff_out(client, web):
 
 def test_full_battery_then_locked(client, web, db):
     first = web.start_kiosk()
-    r = client.post("/kiosk/page/0", data={**web.page_fields(first), **web.phq9([1, 0, 2, 0, 1, 0, 0, 3, 0]), "action": "next"})
+    r = client.post(
+        "/kiosk/page/0", data={**web.page_fields(first), **web.phq9([1, 0, 2, 0, 1, 0, 0, 3, 0]), "action": "next"}
+    )
     assert r.status_code == 302 and r.headers["Location"].endswith("/kiosk/page/1")
     second = client.get("/kiosk/page/1")
     assert b"Mood" in second.data and b"Prefer not to say" in second.data
-    r = client.post("/kiosk/page/1", data={**web.page_fields(second), "webmood_1": "declined", "webmood_2": "4", "action": "next"})
+    r = client.post(
+        "/kiosk/page/1", data={**web.page_fields(second), "webmood_1": "declined", "webmood_2": "4", "action": "next"}
+    )
     assert r.headers["Location"].endswith("/kiosk/done")
     done = client.get("/kiosk/done")
     assert b"Thank you" in done.data and "988" not in tokenless(done.get_data(as_text=True))
@@ -74,7 +78,9 @@ def test_count_out_of_range_is_a_message_not_a_save(client, web, db):
     first = web.start_kiosk()
     client.post("/kiosk/page/0", data={**web.page_fields(first), **web.phq9([0] * 9), "action": "next"})
     second = client.get("/kiosk/page/1")
-    r = client.post("/kiosk/page/1", data={**web.page_fields(second), "webmood_1": "2", "webmood_2": "120", "action": "next"})
+    r = client.post(
+        "/kiosk/page/1", data={**web.page_fields(second), "webmood_1": "2", "webmood_2": "120", "action": "next"}
+    )
     assert r.status_code == 303
     assert b"whole number from 0 to 90" in client.get(r.headers["Location"]).data
     assert count(db, ItemResponse, ItemResponse.item_id.like("webmood%")) == 0

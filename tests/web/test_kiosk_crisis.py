@@ -24,7 +24,9 @@ def choose(client, web, choice):
 
 def finish_mood(client, web):
     page = client.get("/kiosk/page/1")
-    r = client.post("/kiosk/page/1", data={**web.page_fields(page), "webmood_1": "2", "webmood_2": "1", "action": "next"})
+    r = client.post(
+        "/kiosk/page/1", data={**web.page_fields(page), "webmood_1": "2", "webmood_2": "1", "action": "next"}
+    )
     assert r.headers["Location"].endswith("/kiosk/done")
     return client.get("/kiosk/done").get_data(as_text=True)
 
@@ -112,7 +114,15 @@ def test_a_second_tap_on_a_choice_does_nothing_more(client, web, db):
 def test_risk_items_offer_prefer_not_to_answer_only_when_the_program_allows(client, web, db):
     first = web.start_kiosk().get_data(as_text=True)
     assert 'name="phq9_9" value="declined"' not in first
-    refused = client.post("/kiosk/page/0", data={**web.page_fields(web.client.get("/kiosk/page/0")), **web.phq9([0] * 8), "phq9_9": "declined", "action": "next"})
+    refused = client.post(
+        "/kiosk/page/0",
+        data={
+            **web.page_fields(web.client.get("/kiosk/page/0")),
+            **web.phq9([0] * 8),
+            "phq9_9": "declined",
+            "action": "next",
+        },
+    )
     assert refused.status_code == 400
     program = db.scalar(select(Program).where(Program.slug == "east"))
     program.risk_decline = True
@@ -120,7 +130,9 @@ def test_risk_items_offer_prefer_not_to_answer_only_when_the_program_allows(clie
     page = client.get("/kiosk/page/0")
     html = page.get_data(as_text=True)
     assert 'name="phq9_9" value="declined"' in html and 'name="phq9_1" value="declined"' not in html
-    r = client.post("/kiosk/page/0", data={**web.page_fields(page), **web.phq9([0] * 8), "phq9_9": "declined", "action": "next"})
+    r = client.post(
+        "/kiosk/page/0", data={**web.page_fields(page), **web.phq9([0] * 8), "phq9_9": "declined", "action": "next"}
+    )
     assert r.headers["Location"].endswith("/kiosk/page/1")
     db.rollback()
     assert db.scalar(select(Alert)) is None

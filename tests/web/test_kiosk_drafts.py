@@ -11,7 +11,11 @@ from toolkit.store.models import PageDraft
 
 
 def draft(client, web, page, n, answers):
-    return client.post(f"/kiosk/page/{n}/draft", data={**web.page_fields(page), **answers}, headers={"X-CSRFToken": web.csrf(page.data)})
+    return client.post(
+        f"/kiosk/page/{n}/draft",
+        data={**web.page_fields(page), **answers},
+        headers={"X-CSRFToken": web.csrf(page.data)},
+    )
 
 
 def checked(html: bytes) -> int:
@@ -51,7 +55,10 @@ def test_a_draft_of_another_session_or_a_tampered_value_is_refused(client, web, 
     first = web.start_kiosk()
     fields = web.page_fields(first)
     headers = {"X-CSRFToken": fields["csrf_token"]}
-    assert client.post("/kiosk/page/0/draft", data={**fields, "ref": "0" * 16, "phq9_1": "1"}, headers=headers).status_code == 400
+    assert (
+        client.post("/kiosk/page/0/draft", data={**fields, "ref": "0" * 16, "phq9_1": "1"}, headers=headers).status_code
+        == 400
+    )
     assert client.post("/kiosk/page/0/draft", data={**fields, "phq9_1": "7"}, headers=headers).status_code == 400
     assert client.post("/kiosk/page/0/draft", data={**fields, "evil": "1"}, headers=headers).status_code == 400
     no_token = {k: v for k, v in fields.items() if k != "csrf_token"}

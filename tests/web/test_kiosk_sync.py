@@ -53,7 +53,10 @@ def test_queued_pages_are_saved_once_with_both_times(client, tablet, db):
         page_item("offline-page-1-key", 1, {"webmood_1": "2", "webmood_2": "4"}, minutes_ago=2),
     ]
     first = sync(client, tablet, items)
-    assert first.status_code == 200 and first.json == {"done": ["offline-page-0-key", "offline-page-1-key"], "failed": []}
+    assert first.status_code == 200 and first.json == {
+        "done": ["offline-page-0-key", "offline-page-1-key"],
+        "failed": [],
+    }
     again = sync(client, tablet, items)  # the acknowledgement was lost: the tablet sends them again
     assert again.json["done"] == ["offline-page-0-key", "offline-page-1-key"]
     assert count(db, PageSave) == 2 and count(db, ItemResponse) == 11
@@ -153,7 +156,9 @@ def test_offline_copies_hold_no_answers_and_only_for_this_browser(client, web, t
 
 def test_a_script_submission_gets_json_and_history_gets_pages_only(client, web, tablet):
     fields = web.page_fields(tablet["page"])
-    response = client.post("/kiosk/page/0", data={**fields, **web.phq9([0] * 9), "action": "next"}, headers={"X-Kiosk-Fetch": "1"})
+    response = client.post(
+        "/kiosk/page/0", data={**fields, **web.phq9([0] * 9), "action": "next"}, headers={"X-Kiosk-Fetch": "1"}
+    )
     assert response.status_code == 200 and response.json == {"go": "/kiosk/page/1"}
 
 
@@ -162,7 +167,10 @@ def test_service_worker_and_manifest_are_served_by_the_app(client):
     assert sw.status_code == 200 and sw.mimetype == "text/javascript" and b"kiosk-session-" in sw.data
     manifest = client.get("/kiosk/manifest.webmanifest")
     assert manifest.mimetype == "application/manifest+json"
-    assert manifest.json["start_url"] == "/kiosk/" and {i["sizes"] for i in manifest.json["icons"]} == {"192x192", "512x512"}
+    assert manifest.json["start_url"] == "/kiosk/" and {i["sizes"] for i in manifest.json["icons"]} == {
+        "192x192",
+        "512x512",
+    }
     for icon in manifest.json["icons"]:
         with client.get(icon["src"]) as response:  # a streamed file: closed when read
             assert response.status_code == 200 and response.data.startswith(b"\x89PNG")

@@ -53,7 +53,10 @@ def test_pin_unlock_opens_the_next_participant_screen_and_hands_over(client, web
     assert "E001" in screen and "E002" in screen and "Eastside Respite" in screen
     assert client.get("/staff/").status_code == 302  # the PIN never opens the staff pages
     participant_id = db.scalar(select(KioskSession.participant_id))
-    start = client.post("/kiosk/next/start", data={"csrf_token": web.csrf(screen), "participant": "2", "wave": "baseline", "language": "es"})
+    start = client.post(
+        "/kiosk/next/start",
+        data={"csrf_token": web.csrf(screen), "participant": "2", "wave": "baseline", "language": "es"},
+    )
     assert start.status_code == 303 and start.headers["Location"].endswith("/kiosk/")
     page = client.get("/kiosk/", follow_redirects=True).get_data(as_text=True)
     assert "Página 1 de 2" in page
@@ -119,10 +122,14 @@ def test_set_pin_page_redirects_after_every_post(client, web, db):
     web.sign_in("east@example.org")
     page = client.get("/staff/pin")
     token = web.csrf(page.data)
-    bad = client.post("/staff/pin", data={"csrf_token": token, "password": PASSWORD, "pin": "1234", "pin_again": "1234"})
+    bad = client.post(
+        "/staff/pin", data={"csrf_token": token, "password": PASSWORD, "pin": "1234", "pin_again": "1234"}
+    )
     assert bad.status_code == 303
     assert b"too easy to guess" in client.get("/staff/pin").data
-    differ = client.post("/staff/pin", data={"csrf_token": token, "password": PASSWORD, "pin": "2580", "pin_again": "2581"})
+    differ = client.post(
+        "/staff/pin", data={"csrf_token": token, "password": PASSWORD, "pin": "2580", "pin_again": "2581"}
+    )
     assert differ.status_code == 303 and b"the two PINs differ" in client.get("/staff/pin").data
     ok = client.post("/staff/pin", data={"csrf_token": token, "password": PASSWORD, "pin": "2580", "pin_again": "2580"})
     assert ok.status_code == 303 and b"Your PIN is set" in client.get("/staff/pin").data

@@ -29,7 +29,9 @@ def rows(db, model) -> int:
 def test_evaluators_read_but_do_not_enrol_hand_over_or_acknowledge(client, web, db, evaluator, another_tablet):
     tablet = another_tablet()
     first = tablet.start_kiosk()
-    tablet.client.post("/kiosk/page/0", data={**tablet.page_fields(first), **tablet.phq9([0] * 8 + [1]), "action": "next"})
+    tablet.client.post(
+        "/kiosk/page/0", data={**tablet.page_fields(first), **tablet.phq9([0] * 8 + [1]), "action": "next"}
+    )
     alert = db.scalar(select(Alert))
     web.sign_in(evaluator)
     page = client.get("/staff/p/east/")
@@ -55,7 +57,9 @@ def test_evaluators_read_but_do_not_enrol_hand_over_or_acknowledge(client, web, 
 def test_another_programs_alert_and_a_missing_alert_answer_the_same(client, web, db, another_tablet):
     tablet = another_tablet()
     first = tablet.start_kiosk()
-    tablet.client.post("/kiosk/page/0", data={**tablet.phq9([0] * 8 + [2]), **tablet.page_fields(first), "action": "next"})
+    tablet.client.post(
+        "/kiosk/page/0", data={**tablet.phq9([0] * 8 + [2]), **tablet.page_fields(first), "action": "next"}
+    )
     alert = db.scalar(select(Alert))
     web.sign_in("west@example.org")
     token = web.csrf(client.get("/staff/").data)
@@ -68,13 +72,19 @@ def test_another_programs_alert_and_a_missing_alert_answer_the_same(client, web,
 def test_ids_too_big_for_the_database_are_not_found(client, web, big):
     web.sign_in("admin@example.org")
     token = web.csrf(client.get("/staff/").data)
-    for url in (f"/staff/p/east/alerts/{big}/acknowledge", f"/staff/admin/users/{big}/active", f"/staff/p/east/participants/{big}/start"):
+    for url in (
+        f"/staff/p/east/alerts/{big}/acknowledge",
+        f"/staff/admin/users/{big}/active",
+        f"/staff/p/east/participants/{big}/start",
+    ):
         assert client.post(url, data={"csrf_token": token, "note": "x", "wave": "baseline"}).status_code == 404, url
 
 
 def test_a_nul_character_anywhere_is_a_clear_400(client, web, db):
     page = client.get("/auth/login")
-    response = client.post("/auth/login", data={"email": "a\x00b@example.org", "password": "x", "csrf_token": web.csrf(page.data)})
+    response = client.post(
+        "/auth/login", data={"email": "a\x00b@example.org", "password": "x", "csrf_token": web.csrf(page.data)}
+    )
     assert response.status_code == 400 and b"NUL character" in response.data
     assert client.get("/auth/login?next=%00").status_code == 400
     web.sign_in("east@example.org")
@@ -91,7 +101,9 @@ def test_counts_take_ascii_digits_only(client, web, db, typed):
     first = web.start_kiosk()
     client.post("/kiosk/page/0", data={**web.page_fields(first), **web.phq9([0] * 9), "action": "next"})
     second = client.get("/kiosk/page/1")
-    response = client.post("/kiosk/page/1", data={**web.page_fields(second), "webmood_1": "2", "webmood_2": typed, "action": "next"})
+    response = client.post(
+        "/kiosk/page/1", data={**web.page_fields(second), "webmood_1": "2", "webmood_2": typed, "action": "next"}
+    )
     assert response.status_code == 303 and response.headers["Location"].endswith("/kiosk/page/1#missing-msg")
     db.rollback()
     assert db.scalar(select(func.count()).select_from(KioskSession).where(KioskSession.status == "complete")) == 0

@@ -18,14 +18,24 @@ NEW = "lantern orbit kettle"
 
 def _add_user(client, web, password: str, email: str = "new@example.org"):
     page = client.get("/staff/admin/users")
-    data = {"csrf_token": web.csrf(page.data), "email": email, "role": "staff", "programs": "east", "password": password}
+    data = {
+        "csrf_token": web.csrf(page.data),
+        "email": email,
+        "role": "staff",
+        "programs": "east",
+        "password": password,
+    }
     return client.post("/staff/admin/users", data=data)
 
 
 def _change(client, web, current: str, new: str, again: str | None = None):
     page = client.get("/auth/password")
-    data = {"csrf_token": web.csrf(page.data), "current_password": current, "new_password": new,
-            "new_password_again": new if again is None else again}
+    data = {
+        "csrf_token": web.csrf(page.data),
+        "current_password": current,
+        "new_password": new,
+        "new_password_again": new if again is None else again,
+    }
     return client.post("/auth/password", data=data)
 
 
@@ -33,7 +43,9 @@ def _escaped(message: str) -> str:
     return message.replace("'", "&#39;")
 
 
-@pytest.mark.parametrize("password", ["aaaaaaaaaa", "1234567890", "password12", "aaaaaaaaaaaa", " " * 12, "x" * 500, "qwerty123456"])
+@pytest.mark.parametrize(
+    "password", ["aaaaaaaaaa", "1234567890", "password12", "aaaaaaaaaaaa", " " * 12, "x" * 500, "qwerty123456"]
+)
 def test_the_users_page_refuses_weak_passwords_with_the_policy_message(client, web, db, password):
     web.sign_in("admin@example.org")
     response = _add_user(client, web, password)
@@ -58,7 +70,11 @@ def test_a_user_added_by_an_admin_chooses_their_own_password_at_first_sign_in(ap
 
 
 def test_a_password_that_breaks_the_policy_must_be_changed_before_any_staff_page(client, web, db):
-    db.execute(update(StaffUser).where(StaffUser.email == "east@example.org").values(password_hash=users.hash_password("password12")))
+    db.execute(
+        update(StaffUser)
+        .where(StaffUser.email == "east@example.org")
+        .values(password_hash=users.hash_password("password12"))
+    )
     db.commit()
     response = web.sign_in("east@example.org", "password12")
     assert response.status_code == 303 and response.headers["Location"].endswith("/auth/password")
@@ -80,10 +96,34 @@ def test_a_password_that_breaks_the_policy_must_be_changed_before_any_staff_page
 @pytest.mark.parametrize(
     ("current", "new", "again", "field", "message"),
     [
-        ("not my password", NEW, None, "current_password", "current password: that is not your password; type the password you signed in with"),
-        (PASSWORD, "password12", None, "new_password", password_problem("password12", "east@example.org", "new password")),
-        (PASSWORD, "1q2w3e4r5t6y", None, "new_password", password_problem("1q2w3e4r5t6y", "east@example.org", "new password")),
-        (PASSWORD, NEW, "lantern orbit kettles", "new_password_again", "new password again: differs from the new password; type the same new password twice"),
+        (
+            "not my password",
+            NEW,
+            None,
+            "current_password",
+            "current password: that is not your password; type the password you signed in with",
+        ),
+        (
+            PASSWORD,
+            "password12",
+            None,
+            "new_password",
+            password_problem("password12", "east@example.org", "new password"),
+        ),
+        (
+            PASSWORD,
+            "1q2w3e4r5t6y",
+            None,
+            "new_password",
+            password_problem("1q2w3e4r5t6y", "east@example.org", "new password"),
+        ),
+        (
+            PASSWORD,
+            NEW,
+            "lantern orbit kettles",
+            "new_password_again",
+            "new password again: differs from the new password; type the same new password twice",
+        ),
     ],
 )
 def test_bad_changes_redirect_with_the_message_under_the_field(client, web, db, current, new, again, field, message):
@@ -99,7 +139,9 @@ def test_bad_changes_redirect_with_the_message_under_the_field(client, web, db, 
 def test_a_change_ends_every_other_session_of_the_user(app, client, web, db, monkeypatch):
     calls = []
     real = users.end_sessions_of
-    monkeypatch.setattr(users, "end_sessions_of", lambda s, uid, keep=None: calls.append((uid, keep)) or real(s, uid, keep))
+    monkeypatch.setattr(
+        users, "end_sessions_of", lambda s, uid, keep=None: calls.append((uid, keep)) or real(s, uid, keep)
+    )
     other = type(web)(app.test_client())
     other.sign_in("east@example.org")
     web.sign_in("east@example.org")

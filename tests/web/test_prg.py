@@ -77,7 +77,13 @@ def test_errors_without_a_field_go_to_the_top(app, client):
 def test_users_page_redirects_after_an_error_and_keeps_the_email_not_the_password(client, web):
     web.sign_in("admin@example.org")
     page = client.get("/staff/admin/users")
-    data = {"csrf_token": web.csrf(page.data), "email": "east@example.org", "role": "staff", "programs": "east", "password": "another long password"}
+    data = {
+        "csrf_token": web.csrf(page.data),
+        "email": "east@example.org",
+        "role": "staff",
+        "programs": "east",
+        "password": "another long password",
+    }
     response = client.post("/staff/admin/users", data=data)
     assert response.status_code == 303 and response.headers["Location"].endswith("/staff/admin/users")
     again = client.get("/staff/admin/users").get_data(as_text=True)

@@ -96,7 +96,9 @@ def test_cookies_are_secure_unless_turned_off_for_local_http(monkeypatch, seeded
             monkeypatch.delenv("OUTCOMES_SECURE_COOKIES", raising=False)
         else:
             monkeypatch.setenv("OUTCOMES_SECURE_COOKIES", env_value)
-        app = create_app({"DATABASE_URL": seeded, "REGISTRY": registry, "SECRET_KEY": "x", "INSTANCE_PATH": str(tmp_path)})
+        app = create_app(
+            {"DATABASE_URL": seeded, "REGISTRY": registry, "SECRET_KEY": "x", "INSTANCE_PATH": str(tmp_path)}
+        )
         header = app.test_client().get("/auth/login", base_url="https://localhost").headers["Set-Cookie"]
         app.extensions["outcomes.engine"].dispose()
         return header

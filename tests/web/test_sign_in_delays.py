@@ -105,12 +105,20 @@ def test_the_forwarded_address_is_used_only_behind_a_trusted_proxy(
         monkeypatch.delenv("OUTCOMES_TRUSTED_PROXIES", raising=False)
     else:
         monkeypatch.setenv("OUTCOMES_TRUSTED_PROXIES", setting)
-    app = create_app({"TESTING": True, "DATABASE_URL": seeded, "REGISTRY": registry, "SECRET_KEY": "k",
-                      "INSTANCE_PATH": str(tmp_path / "instance")})
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": seeded,
+            "REGISTRY": registry,
+            "SECRET_KEY": "k",
+            "INSTANCE_PATH": str(tmp_path / "instance"),
+        }
+    )
     try:
         client = app.test_client()
-        _sign_in(client, web, "east@example.org", "wrong password", "10.0.0.2",
-                 headers={"X-Forwarded-For": "198.51.100.23"})
+        _sign_in(
+            client, web, "east@example.org", "wrong password", "10.0.0.2", headers={"X-Forwarded-For": "198.51.100.23"}
+        )
         with app.extensions["outcomes.sessions"]() as db:
             assert _failure_addresses(db) == [expected]
     finally:

@@ -40,7 +40,9 @@ def test_admin_sees_every_program(client, web):
 def test_other_programs_answer_not_found(client, web, method, url):
     web.sign_in("east@example.org")
     token = web.csrf(client.get("/staff/p/east/").data)
-    response = getattr(client, method)(url, data={"csrf_token": token, "add-code": "X1", "start-participant": "W001", "start-wave": "baseline"})
+    response = getattr(client, method)(
+        url, data={"csrf_token": token, "add-code": "X1", "start-participant": "W001", "start-wave": "baseline"}
+    )
     assert response.status_code == 404
 
 
@@ -58,7 +60,9 @@ def test_staff_cannot_open_admin_pages(client, web):
 def test_enrol_participant_and_refuse_duplicates_and_names(client, web, db):
     web.sign_in("east@example.org")
     token = web.csrf(client.get("/staff/p/east/").data)
-    response = client.post("/staff/p/east/", data={"csrf_token": token, "add-code": "E100", "add-site": "Main St", "add-group": "peer"})
+    response = client.post(
+        "/staff/p/east/", data={"csrf_token": token, "add-code": "E100", "add-site": "Main St", "add-group": "peer"}
+    )
     assert response.status_code == 303
     again = client.post("/staff/p/east/", data={"csrf_token": token, "add-code": "E100"})
     assert again.status_code == 303
@@ -94,7 +98,10 @@ def test_alert_banner_and_acknowledgement(client, web, db):
     assert empty.status_code == 303
     db.rollback()  # end the read snapshot
     assert db.get(Alert, alert.id).acknowledged_at is None  # a note is required
-    done = client.post(f"/staff/p/east/alerts/{alert.id}/acknowledge", data={"csrf_token": token, "note": "Talked with them; safety plan reviewed."})
+    done = client.post(
+        f"/staff/p/east/alerts/{alert.id}/acknowledge",
+        data={"csrf_token": token, "note": "Talked with them; safety plan reviewed."},
+    )
     assert done.status_code == 303
     db.rollback()  # end the read snapshot
     acked = db.get(Alert, alert.id)

@@ -39,8 +39,10 @@ def attrition_row(instrument: str, scale: str, pre: np.ndarray, post: np.ndarray
     diff = mean_a - mean_b if mean_a is not None and mean_b is not None else None
     std_diff = None
     if diff is not None and a.size + b.size > 2:
-        pooled_var = ((a.size - 1) * (a.var(ddof=1) if a.size > 1 else 0.0)
-                      + (b.size - 1) * (b.var(ddof=1) if b.size > 1 else 0.0)) / (a.size + b.size - 2)
+        pooled_var = (
+            (a.size - 1) * (a.var(ddof=1) if a.size > 1 else 0.0)
+            + (b.size - 1) * (b.var(ddof=1) if b.size > 1 else 0.0)
+        ) / (a.size + b.size - 2)
         if pooled_var > 0:
             std_diff = diff / math.sqrt(pooled_var)
     return {

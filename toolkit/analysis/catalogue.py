@@ -59,9 +59,7 @@ def scale_info(registry: Registry, instrument: str, scale: str) -> ScaleInfo:
 def ordered_scales(registry: Registry, keys: list[tuple[str, str]]) -> list[ScaleInfo]:
     """The scales in report order: recovery before clinical, by area, instrument, then as declared."""
     infos = [scale_info(registry, i, s) for i, s in keys]
-    declared = {
-        (i, s): n for i in {k[0] for k in keys} for n, s in enumerate(sp.id for sp in registry.scales(i))
-    }
+    declared = {(i, s): n for i in {k[0] for k in keys} for n, s in enumerate(sp.id for sp in registry.scales(i))}
     return sorted(
         infos,
         key=lambda x: (

@@ -163,8 +163,11 @@ def _check_component(table: CountTable, names: list[str], rel_ids: list[int], th
             return Disclosure([name])
     for rid in rel_ids:
         members = [p for p in table.relations[rid][1] if p in index]
-        if len(members) >= 2 and _small(sum(table.cells[p].value for p in members), threshold) \
-                and fixed([index[p] for p in members]):
+        if (
+            len(members) >= 2
+            and _small(sum(table.cells[p].value for p in members), threshold)
+            and fixed([index[p] for p in members])
+        ):
             return Disclosure(members)
     return None
 

@@ -40,9 +40,30 @@ from toolkit.analysis.withheld import Withheld
 SCHEMA_VERSION = 2
 
 __all__ = [
-    "AnalysisResult", "Ancova", "AttritionRow", "Bands", "Count", "CountSummary", "DataQuality", "Interval",
-    "MissingPattern", "MixedEstimate", "MixedModel", "Part", "Participants", "ReliableChange", "SCHEMA_VERSION",
-    "ScaleResult", "Selection", "Site", "SiteScale", "Stat", "Suppression", "Trajectory", "WavePoint", "Withheld",
+    "AnalysisResult",
+    "Ancova",
+    "AttritionRow",
+    "Bands",
+    "Count",
+    "CountSummary",
+    "DataQuality",
+    "Interval",
+    "MissingPattern",
+    "MixedEstimate",
+    "MixedModel",
+    "Part",
+    "Participants",
+    "ReliableChange",
+    "SCHEMA_VERSION",
+    "ScaleResult",
+    "Selection",
+    "Site",
+    "SiteScale",
+    "Stat",
+    "Suppression",
+    "Trajectory",
+    "WavePoint",
+    "Withheld",
 ]
 
 

@@ -41,7 +41,9 @@ def adjust_families(scales: list[dict]) -> None:
         families.setdefault((s["domain"], bool(s["is_total"])), []).append(i)
     for (_, is_total), members in families.items():
         method = HOLM if is_total else BH
-        raw = np.array([np.nan if tested_p(scales[i])[0] is None else tested_p(scales[i])[0] for i in members], dtype=float)
+        raw = np.array(
+            [np.nan if tested_p(scales[i])[0] is None else tested_p(scales[i])[0] for i in members], dtype=float
+        )
         adjusted = stats.adjust_p(raw, method)
         for i, value in zip(members, adjusted, strict=True):
             scales[i]["p_adjusted"] = None if np.isnan(value) else float(value)

@@ -40,10 +40,14 @@ def check_waves(wide: pd.DataFrame, pre: str, post: str) -> None:
     listed = ", ".join(f"'{w}'" for w in found) or "none"
     problems = []
     if pre == post:
-        problems.append(Problem("--pre/--post", f"both name wave '{pre}'; choose two different waves (waves found: {listed})"))
+        problems.append(
+            Problem("--pre/--post", f"both name wave '{pre}'; choose two different waves (waves found: {listed})")
+        )
     for flag, wave in (("--pre", pre), ("--post", post)):
         if wave not in found:
-            problems.append(Problem(flag, f"wave '{wave}' is not in the file; waves found: {listed}. Use one of those names"))
+            problems.append(
+                Problem(flag, f"wave '{wave}' is not in the file; waves found: {listed}. Use one of those names")
+            )
     if problems:
         raise InputFileError(problems)
 
@@ -54,11 +58,16 @@ def check_unique_rows(wide: pd.DataFrame) -> None:
     dup = key.duplicated(keep="first").to_numpy()
     if dup.any():
         rows = [int(i) for i in wide.index[dup][:20]]
-        raise InputFileError([
-            Problem(f"row {i}", f"participant '{key.iat[pos, 0]}' has a second row for wave '{key.iat[pos, 1]}';"
-                    " keep one row per participant and wave")
-            for i, pos in zip(rows, np.flatnonzero(dup)[:20], strict=True)
-        ])
+        raise InputFileError(
+            [
+                Problem(
+                    f"row {i}",
+                    f"participant '{key.iat[pos, 0]}' has a second row for wave '{key.iat[pos, 1]}';"
+                    " keep one row per participant and wave",
+                )
+                for i, pos in zip(rows, np.flatnonzero(dup)[:20], strict=True)
+            ]
+        )
 
 
 def analyze(wide: pd.DataFrame, pre: str, post: str, registry: Registry | None = None) -> AnalysisResult:
@@ -99,8 +108,11 @@ def analyze_scores(
     scales = [_scale_result(info, by_scale[info.key], wide_pre, pre, registry, groups) for info in infos]
     adjust_families(scales)
     attrition = [
-        attrition_row(i.spec.instrument, i.spec.id, by_scale[i.key]["pre"].to_numpy(), by_scale[i.key]["post"].to_numpy())
-        for i in infos if i.is_total
+        attrition_row(
+            i.spec.instrument, i.spec.id, by_scale[i.key]["pre"].to_numpy(), by_scale[i.key]["post"].to_numpy()
+        )
+        for i in infos
+        if i.is_total
     ]
     result = {
         "pre_wave": pre,
@@ -109,8 +121,12 @@ def analyze_scores(
         "participants": flow(wide, pairs),
         "attrition": attrition,
         "scales": scales,
-        "sites": site_rows(people, matched_participants(pairs, participants), pairs,
-                           [(i.spec.instrument, i.spec.id, i.spec.higher_is) for i in infos]),
+        "sites": site_rows(
+            people,
+            matched_participants(pairs, participants),
+            pairs,
+            [(i.spec.instrument, i.spec.id, i.spec.higher_is) for i in infos],
+        ),
         "data_quality": data_quality(wide, scores, invalid or {}, registry),
         "alerts": None,
     }
@@ -148,9 +164,14 @@ def _scale_result(
     basis = rci_basis(spec, baseline_sd if baseline_sd and baseline_sd > 0 else None, out["alpha_pre"], pre)
     out["rci"] = {**basis, **rci_counts(pre_scores, post_scores, spec, basis)}
     out["bands"] = (
-        band_crosstab(both["pre_band"].to_numpy(dtype=object), both["post_band"].to_numpy(dtype=object),
-                      [b.label for b in spec.bands], clinical_bands(spec))
-        if spec.bands and info.domain == "clinical" else None
+        band_crosstab(
+            both["pre_band"].to_numpy(dtype=object),
+            both["post_band"].to_numpy(dtype=object),
+            [b.label for b in spec.bands],
+            clinical_bands(spec),
+        )
+        if spec.bands and info.domain == "clinical"
+        else None
     )
     out["counts"] = count_summary(pre_scores, post_scores) if info.kind == "count" else None
     out["ancova"] = ancova_block(pre_scores, post_scores, both["group"].to_numpy(dtype=object), groups)

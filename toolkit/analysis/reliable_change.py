@@ -17,9 +17,7 @@ REFERENCE_SD_SAMPLE_ALPHA = "reference SD and alpha"
 SAMPLE_SD_ALPHA = "sample baseline SD and alpha"
 
 
-def rci_basis(
-    spec: ScaleSpec, baseline_sd: float | None, alpha: float | None, pre_wave: str
-) -> dict:
+def rci_basis(spec: ScaleSpec, baseline_sd: float | None, alpha: float | None, pre_wave: str) -> dict:
     """Which threshold, SD and reliability the reliable change index uses.
 
     Precedence: a published threshold; else the reference SD and
@@ -42,7 +40,13 @@ def rci_basis(
     source = rc.source if rc else None
     alpha_source = f"Cronbach's alpha of this sample at {pre_wave}"
     if rc is not None and rc.threshold is not None:
-        return {"threshold": float(rc.threshold), "sd": ref_sd, "reliability": ref_r, "source": source, "basis": PUBLISHED}
+        return {
+            "threshold": float(rc.threshold),
+            "sd": ref_sd,
+            "reliability": ref_r,
+            "source": source,
+            "basis": PUBLISHED,
+        }
     if ref_sd is not None and ref_r is not None:
         sd, r, basis = ref_sd, ref_r, REFERENCE
     elif ref_r is not None and baseline_sd is not None:
@@ -128,7 +132,9 @@ def clinical_bands(spec: ScaleSpec) -> list[int] | None:
     return list(rows)
 
 
-def band_crosstab(pre_band: np.ndarray, post_band: np.ndarray, labels: list[str], clinical_rows: list[int] | None = None) -> dict:
+def band_crosstab(
+    pre_band: np.ndarray, post_band: np.ndarray, labels: list[str], clinical_rows: list[int] | None = None
+) -> dict:
     """Counts of people by pre band (rows) and post band (columns), in band order.
 
     ``clinical_rows`` (from :func:`clinical_bands`) is passed through.

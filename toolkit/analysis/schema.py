@@ -24,8 +24,8 @@ COMMAND = "python -m toolkit.analysis.schema"
 WITHHELD = {
     "description": (
         "A number withheld in the copy for display (outcomes analyze --suppressed): a count from 1 to"
-        " threshold - 1 is its small-count text (e.g. \"<11\"), a count withheld so that a small one cannot"
-        " be worked out by subtraction is \"*\", a statistic is null (and its object has \"suppressed\": true)."
+        ' threshold - 1 is its small-count text (e.g. "<11"), a count withheld so that a small one cannot'
+        ' be worked out by subtraction is "*", a statistic is null (and its object has "suppressed": true).'
     ),
     "anyOf": [{"type": "string", "examples": ["<11", "*"]}, {"type": "null"}],
     "title": "Withheld",

@@ -9,7 +9,9 @@ from toolkit import stats
 from toolkit.analysis.result import number
 
 
-def site_rows(people: pd.DataFrame, matched: pd.Series, pairs: pd.DataFrame, scales: list[tuple[str, str, str]]) -> list[dict]:
+def site_rows(
+    people: pd.DataFrame, matched: pd.Series, pairs: pd.DataFrame, scales: list[tuple[str, str, str]]
+) -> list[dict]:
     """One row per site: enrolled, matched and, per scale, n pairs, mean change and g_av.
 
     ``people`` has ``participant`` and ``site``; ``pairs`` has matched and
@@ -28,8 +30,10 @@ def site_rows(people: pd.DataFrame, matched: pd.Series, pairs: pd.DataFrame, sca
         n=("diff", "size"), mean_diff=("diff", "mean"), var_pre=("pre", "var"), var_post=("post", "var")
     )
     moments["g"] = stats.g_av_from_moments(
-        moments["n"].to_numpy(), moments["mean_diff"].to_numpy(),
-        moments["var_pre"].fillna(0).to_numpy(), moments["var_post"].fillna(0).to_numpy(),
+        moments["n"].to_numpy(),
+        moments["mean_diff"].to_numpy(),
+        moments["var_pre"].fillna(0).to_numpy(),
+        moments["var_post"].fillna(0).to_numpy(),
     )
     lookup = moments.to_dict("index")
     rows = []
@@ -38,17 +42,21 @@ def site_rows(people: pd.DataFrame, matched: pd.Series, pairs: pd.DataFrame, sca
         for instrument, scale, higher_is in scales:
             m = lookup.get((instrument, scale, site))
             sign = stats.orientation(higher_is)
-            entries.append({
-                "instrument": instrument,
-                "scale": scale,
-                "n_pairs": int(m["n"]) if m else 0,
-                "mean_change": number(m["mean_diff"]) if m else None,
-                "g_av": number(sign * m["g"]) if m and not np.isnan(m["g"]) else None,
-            })
-        rows.append({
-            "site": site,
-            "enrolled": int(enrolled.get(site, 0)),
-            "matched": int(matched_sites.get(site, 0)),
-            "scales": entries,
-        })
+            entries.append(
+                {
+                    "instrument": instrument,
+                    "scale": scale,
+                    "n_pairs": int(m["n"]) if m else 0,
+                    "mean_change": number(m["mean_diff"]) if m else None,
+                    "g_av": number(sign * m["g"]) if m and not np.isnan(m["g"]) else None,
+                }
+            )
+        rows.append(
+            {
+                "site": site,
+                "enrolled": int(enrolled.get(site, 0)),
+                "matched": int(matched_sites.get(site, 0)),
+                "scales": entries,
+            }
+        )
     return rows

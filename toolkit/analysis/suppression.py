@@ -32,12 +32,29 @@ from toolkit.analysis.suppression_model import build_table
 
 WITHHELD = "*"
 SCALE_STATS = (
-    "pre_mean", "pre_sd", "post_mean", "post_sd", "mean_change", "change_ci", "t", "df", "p",
-    "p_adjusted", "wilcoxon_p", "g_av", "g_av_ci", "d_z", "d_z_ci",
+    "pre_mean",
+    "pre_sd",
+    "post_mean",
+    "post_sd",
+    "mean_change",
+    "change_ci",
+    "t",
+    "df",
+    "p",
+    "p_adjusted",
+    "wilcoxon_p",
+    "g_av",
+    "g_av_ci",
+    "d_z",
+    "d_z_ci",
 )
 ALPHA_STATS = ("alpha_pre", "alpha_pre_ci", "alpha_low")
 ANCOVA_STATS = ("adjusted_difference", "ci", "p", "partial_eta_sq")
-SAMPLE_BASES = ("sample baseline SD and reference reliability", "sample baseline SD and alpha", "reference SD and alpha")
+SAMPLE_BASES = (
+    "sample baseline SD and reference reliability",
+    "sample baseline SD and alpha",
+    "reference SD and alpha",
+)
 #: A statistic withheld because it was computed on too few people (or reveals a withheld count).
 SMALL_SAMPLE = Withheld(reason="small sample")
 
@@ -166,7 +183,10 @@ def suppress(result: AnalysisResult | dict, threshold: int = 11) -> AnalysisResu
     table = build_table(source.to_plain(), threshold)
     primary, complementary = protect(table, threshold)
     out = source.model_copy(deep=True)
-    marks = (Withheld(reason="small count", text=small_text(threshold)), Withheld(reason="complementary", text=WITHHELD))
+    marks = (
+        Withheld(reason="small count", text=small_text(threshold)),
+        Withheld(reason="complementary", text=WITHHELD),
+    )
     for names, mark in zip((primary, complementary), marks, strict=True):
         for name in names:
             for path in table.cells[name].paths:

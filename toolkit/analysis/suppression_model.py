@@ -45,7 +45,9 @@ from toolkit.scoring import REASON_TOO_FEW
 
 def _flow(t: CountTable, flow: dict) -> dict[str, str | None]:
     p = ("participants",)
-    names = {k: t.add(f"flow.{k}", flow.get(k), p + (k,), cost=3) for k in ("enrolled", "with_pre", "with_post", "matched")}
+    names = {
+        k: t.add(f"flow.{k}", flow.get(k), p + (k,), cost=3) for k in ("enrolled", "with_pre", "with_post", "matched")
+    }
     t.relate(names["enrolled"], [names["with_pre"]], "flow.no_pre")
     t.relate(names["enrolled"], [names["with_post"]], "flow.no_post")
     t.relate(names["with_pre"], [names["matched"]], "flow.pre_unmatched")
@@ -60,8 +62,10 @@ def _bands(t: CountTable, i: int, scale: dict, n_pairs: str | None, clinical: st
     base = f"scale{i}.band"
     grid = bands["crosstab"]
     k = len(grid)
-    cells = [[t.add(f"{base}[{r}][{c}]", grid[r][c], ("scales", i, "bands", "crosstab", r, c)) for c in range(k)]
-             for r in range(k)]
+    cells = [
+        [t.add(f"{base}[{r}][{c}]", grid[r][c], ("scales", i, "bands", "crosstab", r, c)) for c in range(k)]
+        for r in range(k)
+    ]
     rows, cols = [], []
     for r in range(k):
         name = f"{base}.pre[{r}]"
@@ -112,7 +116,11 @@ def _scale(t: CountTable, i: int, scale: dict, attrition: tuple[int, dict] | Non
         for key in ("pre_total", "post_total"):
             t.add(f"{s}.counts.{key}", counts.get(key), p + ("counts", key), cost=1)
         for key in ("pre_any", "post_any"):
-            t.relate(n_pairs, [t.add(f"{s}.counts.{key}", counts.get(key), p + ("counts", key), cost=1)], f"{s}.counts.{key}_none")
+            t.relate(
+                n_pairs,
+                [t.add(f"{s}.counts.{key}", counts.get(key), p + ("counts", key), cost=1)],
+                f"{s}.counts.{key}_none",
+            )
     t.add(f"{s}.alpha_n", scale.get("alpha_n"), p + ("alpha_n",), cost=2 if scale.get("alpha_pre") is not None else 1)
     anc = scale.get("ancova")
     if anc:
@@ -120,13 +128,17 @@ def _scale(t: CountTable, i: int, scale: dict, attrition: tuple[int, dict] | Non
         sizes_ok = all(isinstance(v, (int, float)) and v >= threshold for v in [anc.get("n"), *anc.get("group_n", [])])
         cost = FIXED if sizes_ok and anc.get("adjusted_difference") is not None else 1
         total = t.add(f"{s}.ancova.n", anc.get("n"), a + ("n",), cost=cost)
-        sizes = [t.add(f"{s}.ancova.group_n[{g}]", v, a + ("group_n", g), cost=cost)
-                 for g, v in enumerate(anc.get("group_n", []))]
+        sizes = [
+            t.add(f"{s}.ancova.group_n[{g}]", v, a + ("group_n", g), cost=cost)
+            for g, v in enumerate(anc.get("group_n", []))
+        ]
         t.relate(total, sizes)
     return n_pairs
 
 
-def _sites(t: CountTable, sites: list[dict], flow: dict[str, str | None], scale_pairs: dict[tuple[str, str], str | None]) -> None:
+def _sites(
+    t: CountTable, sites: list[dict], flow: dict[str, str | None], scale_pairs: dict[tuple[str, str], str | None]
+) -> None:
     if not sites:
         return
     enrolled, matched = [], []
@@ -155,7 +167,9 @@ def _quality(t: CountTable, dq: dict | None) -> None:
     t.add("dq.rows", dq.get("rows"), p + ("rows",))
     scores = t.add("dq.scores", dq.get("scores"), p + ("scores",))
     invalid = t.add("dq.invalid", dq.get("invalid_scores"), p + ("invalid_scores",))
-    reasons = [t.add(f"dq.reason.{k}", v, p + ("invalid_by_reason", k)) for k, v in dq.get("invalid_by_reason", {}).items()]
+    reasons = [
+        t.add(f"dq.reason.{k}", v, p + ("invalid_by_reason", k)) for k, v in dq.get("invalid_by_reason", {}).items()
+    ]
     too_few = f"dq.reason.{REASON_TOO_FEW}"
     if too_few in t.cells and t.cells[too_few].value == dq.get("insufficient_items"):
         t.add(too_few, dq.get("insufficient_items"), p + ("insufficient_items",))

@@ -68,7 +68,7 @@ def command_error(exc) -> CommandError:  # a toolkit.store.errors.StoreError
 
         for label in {exc.field, exc.field.replace("_", " "), LABELS.get(exc.field, exc.field)}:
             if message.startswith(f"{label}: "):
-                message = message[len(label) + 2:]
+                message = message[len(label) + 2 :]
                 break
     return CommandError(where, message, exit_code=exc.exit_code)
 
@@ -117,4 +117,3 @@ def store_session(database: str | None, *, write: bool = True) -> Iterator:
     finally:
         session.close()
         engine.dispose()
-

@@ -39,7 +39,9 @@ def test_email(address: str) -> None:
         )
     _name, bare = parseaddr(address)
     if "@" not in bare or bare != address.strip():
-        raise click.BadParameter(f"{address!r} is not an e-mail address; give one such as duty@example.org", param_hint="ADDRESS")
+        raise click.BadParameter(
+            f"{address!r} is not an e-mail address; give one such as duty@example.org", param_hint="ADDRESS"
+        )
     server = config.smtp.describe()
     rendered = RenderedEmail(
         subject="Test message from peer-outcomes",
@@ -62,4 +64,6 @@ def test_email(address: str) -> None:
             f"{server}: the test message to {bare} was not accepted ({exc}); check"
             " OUTCOMES_SMTP_URL and OUTCOMES_MAIL_FROM, then run this again"
         ) from None
-    click.echo(f"{server} accepted the test message to {bare} (from {config.mail_from}); look for it in that inbox, and in its spam folder")
+    click.echo(
+        f"{server} accepted the test message to {bare} (from {config.mail_from}); look for it in that inbox, and in its spam folder"
+    )

@@ -25,10 +25,17 @@ def write_result(result: AnalysisResult, out: Path) -> None:
 @click.argument("input_file", type=click.Path(path_type=Path))
 @click.option("--pre", "pre", required=True, help="The baseline wave, as written in the file's wave column.")
 @click.option("--post", "post", required=True, help="The follow-up wave, as written in the file's wave column.")
-@click.option("--json", "out", required=True, type=click.Path(path_type=Path), help="Where to write the result (.json).")
+@click.option(
+    "--json", "out", required=True, type=click.Path(path_type=Path), help="Where to write the result (.json)."
+)
 @click.option("--suppressed", is_flag=True, help="Write the copy for display: small counts withheld.")
-@click.option("--threshold", default=11, show_default=True, type=click.IntRange(min=1),
-              help="With --suppressed: the smallest count that may be shown.")
+@click.option(
+    "--threshold",
+    default=11,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="With --suppressed: the smallest count that may be shown.",
+)
 def analyze(input_file: Path, pre: str, post: str, out: Path, suppressed: bool, threshold: int) -> None:
     """Analyse change from wave PRE to wave POST in INPUT_FILE (CSV or XLSX).
 

@@ -10,10 +10,20 @@ from toolkit.commands.common import fail_on_problems
 
 
 @click.command()
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("demo-output"),
-              show_default=True, help="Folder for the demo database and report.pdf.")
-@click.option("--seed", type=int, default=2026, show_default=True, help="Random seed; the same seed gives the same program.")
-@click.option("--participants", "n", type=click.IntRange(min=30), default=400, show_default=True, help="People enrolled.")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("demo-output"),
+    show_default=True,
+    help="Folder for the demo database and report.pdf.",
+)
+@click.option(
+    "--seed", type=int, default=2026, show_default=True, help="Random seed; the same seed gives the same program."
+)
+@click.option(
+    "--participants", "n", type=click.IntRange(min=30), default=400, show_default=True, help="People enrolled."
+)
 def demo(out_dir: Path, seed: int, n: int) -> None:
     """Build a realistic synthetic peer-support program and write its PDF report.
 

@@ -45,7 +45,15 @@ def show(instrument_id: str) -> None:
     click.echo(f"  licence   {inst.licence.status.value}. {inst.licence.note}".rstrip())
     click.echo(f"  items     {len(inst.items)} ({len(inst.scored_items)} scored)")
     for item in inst.items:
-        flags = [f for f, on in (("reverse", item.reverse), ("filler", item.filler), ("alert " + (item.alert.when if item.alert else ""), item.alert)) if on]
+        flags = [
+            f
+            for f, on in (
+                ("reverse", item.reverse),
+                ("filler", item.filler),
+                ("alert " + (item.alert.when if item.alert else ""), item.alert),
+            )
+            if on
+        ]
         text = item.text.get("en", "(wording not shipped)")
         click.echo(f"    {item.id:<16} {text[:60]}{' [' + ', '.join(flags) + ']' if flags else ''}")
     for spec in reg.scales(inst.id):

@@ -35,18 +35,72 @@ def _setting_options(edit: bool):
         return None if edit else value
 
     options = [
-        click.option("--instrument-choice", "choices", multiple=True, metavar="ID", help="Use an alternative instrument, e.g. phq8 in place of phq9."),
-        click.option("--page-mode", type=click.Choice(["section", "item"]), default=default("section"), show_default=not edit, help="One instrument per page, or one question per screen."),
-        click.option("--idle-timeout", type=click.IntRange(30, 3600), default=default(300), show_default=not edit, help="Seconds without a touch before the tablet locks."),
+        click.option(
+            "--instrument-choice",
+            "choices",
+            multiple=True,
+            metavar="ID",
+            help="Use an alternative instrument, e.g. phq8 in place of phq9.",
+        ),
+        click.option(
+            "--page-mode",
+            type=click.Choice(["section", "item"]),
+            default=default("section"),
+            show_default=not edit,
+            help="One instrument per page, or one question per screen.",
+        ),
+        click.option(
+            "--idle-timeout",
+            type=click.IntRange(30, 3600),
+            default=default(300),
+            show_default=not edit,
+            help="Seconds without a touch before the tablet locks.",
+        ),
         click.option("--crisis-en", default=None, help="Crisis message in English (default names the 988 Lifeline)."),
         click.option("--crisis-es", default=None, help="Crisis message in Spanish (default names the 988 Lifeline)."),
-        click.option("--time-zone", default=default("UTC"), show_default=not edit, help="IANA time zone for dates on staff pages and due dates, e.g. America/New_York."),
-        click.option("--alert-email", "alert_emails", multiple=True, metavar="ADDR", help="Told at once of a safety alert; repeat for more (replaces the list)."),
-        click.option("--escalate-email", "escalate_emails", multiple=True, metavar="ADDR", help="Told when an urgent alert is still unacknowledged; repeat for more (replaces the list)."),
-        click.option("--escalate-after", type=float, default=default(15.0), show_default=not edit, metavar="MINUTES", callback=_minutes, help="Minutes before an unacknowledged urgent alert is escalated (fractions allowed, at least 0.05)."),
-        click.option("--alert-webhook", default=None, metavar="URL", help="https:// URL told of safety alerts (signed with a secret made for it)."),
-        click.option("--risk-decline/--no-risk-decline", default=default(False), help="Risk items (PHQ-9 item 9) may offer 'prefer not to answer'."),
-        click.option("--read-aloud/--no-read-aloud", default=default(True), help="Show the kiosk's read-aloud (speaker) button."),
+        click.option(
+            "--time-zone",
+            default=default("UTC"),
+            show_default=not edit,
+            help="IANA time zone for dates on staff pages and due dates, e.g. America/New_York.",
+        ),
+        click.option(
+            "--alert-email",
+            "alert_emails",
+            multiple=True,
+            metavar="ADDR",
+            help="Told at once of a safety alert; repeat for more (replaces the list).",
+        ),
+        click.option(
+            "--escalate-email",
+            "escalate_emails",
+            multiple=True,
+            metavar="ADDR",
+            help="Told when an urgent alert is still unacknowledged; repeat for more (replaces the list).",
+        ),
+        click.option(
+            "--escalate-after",
+            type=float,
+            default=default(15.0),
+            show_default=not edit,
+            metavar="MINUTES",
+            callback=_minutes,
+            help="Minutes before an unacknowledged urgent alert is escalated (fractions allowed, at least 0.05).",
+        ),
+        click.option(
+            "--alert-webhook",
+            default=None,
+            metavar="URL",
+            help="https:// URL told of safety alerts (signed with a secret made for it).",
+        ),
+        click.option(
+            "--risk-decline/--no-risk-decline",
+            default=default(False),
+            help="Risk items (PHQ-9 item 9) may offer 'prefer not to answer'.",
+        ),
+        click.option(
+            "--read-aloud/--no-read-aloud", default=default(True), help="Show the kiosk's read-aloud (speaker) button."
+        ),
     ]
 
     def decorate(f):
@@ -78,9 +132,7 @@ def add(slug, name, waves, battery, choices, database, **settings) -> None:
 
     with store_session(database) as session:
         instruments = battery_with_choices(_split(battery), list(choices))
-        program = create_program(
-            session, default_registry(), slug, name, waves, instruments, **_store_names(settings)
-        )
+        program = create_program(session, default_registry(), slug, name, waves, instruments, **_store_names(settings))
         text = f"added {program.slug}: waves {format_waves(program.waves)}; battery {', '.join(instruments)}"
     click.echo(text)
 
@@ -112,11 +164,15 @@ def _clearing(settings: dict, clear: dict[str, bool]) -> dict:
     }.items():
         if clear[flag]:
             if key in settings:
-                raise click.UsageError(f"{option}: cannot be used with a new value for the same setting; give one of them")
+                raise click.UsageError(
+                    f"{option}: cannot be used with a new value for the same setting; give one of them"
+                )
             settings[key] = empty
     for language in clear["reset_crisis"]:
         if f"crisis_{language}" in settings:
-            raise click.UsageError(f"--reset-crisis {language}: cannot be used with --crisis-{language}; give one of them")
+            raise click.UsageError(
+                f"--reset-crisis {language}: cannot be used with --crisis-{language}; give one of them"
+            )
         settings[f"crisis_{language}"] = ""
     return settings
 
@@ -124,10 +180,19 @@ def _clearing(settings: dict, clear: dict[str, bool]) -> dict:
 @programs.command("edit")
 @click.argument("slug")
 @click.option("--name", default=None, help="A new name for the program.")
-@click.option("--waves", default=None, help=WAVES_HELP + " Kept waves are matched by name; a wave with data cannot be removed.")
-@click.option("--battery", default=None, help="Instrument ids in order, comma-separated (replaces the battery for new sessions).")
+@click.option(
+    "--waves", default=None, help=WAVES_HELP + " Kept waves are matched by name; a wave with data cannot be removed."
+)
+@click.option(
+    "--battery", default=None, help="Instrument ids in order, comma-separated (replaces the battery for new sessions)."
+)
 @_setting_options(edit=True)
-@click.option("--reset-crisis", type=click.Choice(LANGUAGES), multiple=True, help="Go back to the default crisis message (988 Lifeline) in this language; repeatable.")
+@click.option(
+    "--reset-crisis",
+    type=click.Choice(LANGUAGES),
+    multiple=True,
+    help="Go back to the default crisis message (988 Lifeline) in this language; repeatable.",
+)
 @click.option("--no-alert-emails", is_flag=True, help="Remove every alert email address.")
 @click.option("--no-escalate-emails", is_flag=True, help="Remove every escalation email address.")
 @click.option("--no-alert-webhook", is_flag=True, help="Remove the alert webhook and its secret.")

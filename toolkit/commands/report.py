@@ -17,24 +17,75 @@ DEFAULT_BATCH_DIR = Path("reports-output")
 
 
 @click.command()
-@click.option("--program", "programs", multiple=True, metavar="SLUG", help="Program in the database (repeat for one report per program).")
-@click.option("--input", "input_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Wide response file (CSV or XLSX) instead of the database.")
+@click.option(
+    "--program",
+    "programs",
+    multiple=True,
+    metavar="SLUG",
+    help="Program in the database (repeat for one report per program).",
+)
+@click.option(
+    "--input",
+    "input_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Wide response file (CSV or XLSX) instead of the database.",
+)
 @click.option("--pre", default=None, help="Baseline wave (default: the program's first wave, or 'baseline').")
 @click.option("--post", default=None, help="Follow-up wave (default: the program's last wave, or 'exit').")
-@click.option("--out", type=click.Path(path_type=Path), default=None, help="PDF to write (a folder in batch mode). Default report.pdf, or reports-output/ in batch mode.")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="PDF to write (a folder in batch mode). Default report.pdf, or reports-output/ in batch mode.",
+)
 @click.option("--html", "keep_html", is_flag=True, help="Also keep the HTML next to each PDF.")
 @click.option("--program-name", default=None, help="Name on the cover (default: the program's name, or the file name).")
 @click.option("--period", default="", help="Reporting period on the cover, e.g. 'January to December 2026'.")
 @click.option("--pre-label", default="", help="How the report names the baseline wave (default: the wave name).")
 @click.option("--post-label", default="", help="How the report names the follow-up wave (default: the wave name).")
-@click.option("--suppress", type=click.IntRange(min=1), default=11, show_default=True, help="Smallest count shown; smaller counts are withheld.")
-@click.option("--logo", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None, help="Logo for the cover (PNG, JPEG or SVG).")
-@click.option("--site", "only_sites", multiple=True, metavar="NAME", help="Only these sites (repeat for several); with --by site, one report for each of them.")
+@click.option(
+    "--suppress",
+    type=click.IntRange(min=1),
+    default=11,
+    show_default=True,
+    help="Smallest count shown; smaller counts are withheld.",
+)
+@click.option(
+    "--logo",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="Logo for the cover (PNG, JPEG or SVG).",
+)
+@click.option(
+    "--site",
+    "only_sites",
+    multiple=True,
+    metavar="NAME",
+    help="Only these sites (repeat for several); with --by site, one report for each of them.",
+)
 @click.option("--by", "by", type=click.Choice(["site"]), default=None, help="One report per site.")
-@click.option("--jobs", type=click.IntRange(min=1), default=None, help="Worker processes in batch mode (default: all cores).")
+@click.option(
+    "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes in batch mode (default: all cores)."
+)
 @database_option
-def report(programs, input_file, pre, post, out, keep_html, program_name, period, pre_label, post_label,
-           suppress, logo, only_sites, by, jobs, database) -> None:
+def report(
+    programs,
+    input_file,
+    pre,
+    post,
+    out,
+    keep_html,
+    program_name,
+    period,
+    pre_label,
+    post_label,
+    suppress,
+    logo,
+    only_sites,
+    by,
+    jobs,
+    database,
+) -> None:
     """Write the funder PDF report.
 
     From the database: `outcomes report --program eastside`. From a file:
@@ -60,11 +111,16 @@ def report(programs, input_file, pre, post, out, keep_html, program_name, period
             base = [ReportJob(out=out, options=options, input_file=input_file, keep_html=keep_html)]
             sites_by_program = {None: _file_sites(input_file) if (by or only_sites) else []}
         else:
-            base, sites_by_program = _database_jobs(programs, database, pre, post, program_name, common, keep_html, out, batch)
+            base, sites_by_program = _database_jobs(
+                programs, database, pre, post, program_name, common, keep_html, out, batch
+            )
         for job in base:
             _check_sites(only_sites, sites_by_program[job.program], job.program)
         if only_sites and by != "site":
-            base = [replace(job, sites=tuple(only_sites), options=replace(job.options, sites=tuple(only_sites))) for job in base]
+            base = [
+                replace(job, sites=tuple(only_sites), options=replace(job.options, sites=tuple(only_sites)))
+                for job in base
+            ]
         if by == "site":
             jobs_list = []
             for job in base:
@@ -147,8 +203,12 @@ def _record_reports(database, jobs_list) -> None:
         for slug in dict.fromkeys(job.program for job in jobs_list):
             sites = sorted({site for job in jobs_list if job.program == slug for site in job.sites})
             record(
-                session, "report_generated", program_id=get_program(session, slug).id,
-                reports=sum(job.program == slug for job in jobs_list), sites=sites, by=f"command line ({getpass.getuser()})",
+                session,
+                "report_generated",
+                program_id=get_program(session, slug).id,
+                reports=sum(job.program == slug for job in jobs_list),
+                sites=sites,
+                by=f"command line ({getpass.getuser()})",
             )
 
 

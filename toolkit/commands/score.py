@@ -13,7 +13,9 @@ from toolkit.errors import CommandError
 
 @click.command()
 @click.argument("input_file", type=click.Path(path_type=Path))
-@click.option("--out", "out", required=True, type=click.Path(path_type=Path), help="Where to write the scores (.csv or .xlsx).")
+@click.option(
+    "--out", "out", required=True, type=click.Path(path_type=Path), help="Where to write the scores (.csv or .xlsx)."
+)
 def score(input_file: Path, out: Path) -> None:
     """Score INPUT_FILE (CSV or XLSX, one row per participant and wave).
 
@@ -30,7 +32,10 @@ def score(input_file: Path, out: Path) -> None:
         wide = read_wide(input_file, registry)
     result = score_frame(wide, registry)
     if result.scores.empty:
-        raise CommandError(str(input_file), "no item columns of any known instrument; name columns by item id, e.g. phq9_1 (see `outcomes instruments show phq9`)")
+        raise CommandError(
+            str(input_file),
+            "no item columns of any known instrument; name columns by item id, e.g. phq9_1 (see `outcomes instruments show phq9`)",
+        )
     write_table_atomically(result.scores, out)
     n = len(result.scores)
     valid = int(result.scores["valid"].sum())

@@ -25,8 +25,12 @@ def _read_password(from_stdin: bool) -> str:
 
 @users.command("add")
 @click.argument("email")
-@click.option("--role", type=click.Choice(["admin", "evaluator", "staff"]), required=True, help="admin sees every program.")
-@click.option("--program", "programs", multiple=True, metavar="SLUG", help="A program the user works in (repeat for several).")
+@click.option(
+    "--role", type=click.Choice(["admin", "evaluator", "staff"]), required=True, help="admin sees every program."
+)
+@click.option(
+    "--program", "programs", multiple=True, metavar="SLUG", help="A program the user works in (repeat for several)."
+)
 @click.option("--password-stdin", is_flag=True, help="Read the password from the first line of standard input.")
 @database_option
 def add(email: str, role: str, programs: tuple[str, ...], password_stdin: bool, database: str | None) -> None:

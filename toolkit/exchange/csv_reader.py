@@ -81,27 +81,41 @@ def _parse(path: Path, **options) -> pd.DataFrame:
     except UnicodeDecodeError:
         raise _not_utf8(path) from None
     except pd.errors.EmptyDataError:
-        raise refuse(str(path), "the file is empty; the first line must name the columns (participant, wave, item ids)") from None
+        raise refuse(
+            str(path), "the file is empty; the first line must name the columns (participant, wave, item ids)"
+        ) from None
     except (pd.errors.ParserError, ValueError, OSError) as exc:
         reason = " ".join(str(exc).split())
         fields = FIELDS.search(reason)
         if fields:
             expected, line, saw = fields.groups()
-            raise refuse(f"{path}:{line}", f"{saw} cells where the header names {expected} columns; {EXTRA_CELLS}") from None
-        raise refuse(str(path), f"cannot read the file ({reason[:MAX_REASON]}); {SAVE_AS} with one header row") from None
+            raise refuse(
+                f"{path}:{line}", f"{saw} cells where the header names {expected} columns; {EXTRA_CELLS}"
+            ) from None
+        raise refuse(
+            str(path), f"cannot read the file ({reason[:MAX_REASON]}); {SAVE_AS} with one header row"
+        ) from None
 
 
 def _header(path: Path, limits: Limits) -> list[str]:
     kind = describe(read_head(path))
     if kind == "a zip archive":
-        raise refuse(str(path), f"not CSV text (the file is a zip archive, an Excel workbook perhaps); {SAVE_AS}, or name it .xlsx")
+        raise refuse(
+            str(path),
+            f"not CSV text (the file is a zip archive, an Excel workbook perhaps); {SAVE_AS}, or name it .xlsx",
+        )
     if kind == "text that is not UTF-8":
         raise _not_utf8(path)
     if kind != "plain text":
         raise refuse(str(path), f"not CSV text (the file is {kind}); {SAVE_AS}")
     columns = _columns_on_first_line(path)
     if columns > limits.max_columns:
-        raise refuse(f"{path}:1", limits.exceeded("max_columns", f"{count(columns)} columns", "remove the columns that are not needed or raise the limit"))
+        raise refuse(
+            f"{path}:1",
+            limits.exceeded(
+                "max_columns", f"{count(columns)} columns", "remove the columns that are not needed or raise the limit"
+            ),
+        )
     first = _parse(path, header=None, nrows=1, dtype=str, keep_default_na=False)
     names = ["" if pd.isna(v) else str(v) for v in first.iloc[0].tolist()] if len(first) else []
     for n, name in enumerate(names, 1):
@@ -136,6 +150,9 @@ def read_csv(path: Path, limits: Limits, text_columns: tuple[str, ...]) -> pd.Da
     _header(path, limits)
     frame = _parse(path, dtype={c: str for c in text_columns}, nrows=limits.max_rows + 1)
     if len(frame) > limits.max_rows:
-        raise refuse(str(path), f"more than the limit of {count(limits.max_rows)} rows ({VARIABLES['max_rows']}); split the file (by wave or site) or raise the limit")
+        raise refuse(
+            str(path),
+            f"more than the limit of {count(limits.max_rows)} rows ({VARIABLES['max_rows']}); split the file (by wave or site) or raise the limit",
+        )
     _check_cell_lengths(frame, path, limits)
     return frame

@@ -76,7 +76,8 @@ def _text_column(column: pd.Series) -> np.ndarray | _Codes | None:
         return None  # a cell holds a NUL character: left to pandas and the csv module
     # single characters are found at memchr speed; the pattern runs only when a formula character occurs
     special = any(c in joined for c in _QUOTED) or (
-        any(c in joined for c in FORMULA_START) and (joined.startswith(FORMULA_START) or _FORMULA_CELL.search(joined) is not None)
+        any(c in joined for c in FORMULA_START)
+        and (joined.startswith(FORMULA_START) or _FORMULA_CELL.search(joined) is not None)
     )
     if not special:  # the usual case: nothing to escape or quote
         return values
@@ -156,7 +157,8 @@ def write_csv(frame: pd.DataFrame, path: Path | str) -> bool:
             return False
         columns.append(column)
     pieces = [
-        (np.asarray(p.labels, dtype=object), p.codes) if isinstance(p, _Codes) else (p, None) for p in _join_runs(columns)
+        (np.asarray(p.labels, dtype=object), p.codes) if isinstance(p, _Codes) else (p, None)
+        for p in _join_runs(columns)
     ]
     with open(path, "w", encoding="utf-8", newline="") as fh:
         fh.write(",".join(csv_cell(name) for name in frame.columns) + LINE_END)

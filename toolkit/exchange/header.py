@@ -34,10 +34,17 @@ def duplicate_columns(names: Sequence[str], where: str, label: Callable[[int], s
     for name, where_found in positions.items():
         if len(where_found) > 1:
             times = TIMES.get(len(where_found), f"{len(where_found)} times")
-            problems.append(Problem(where, f"column '{name}' appears {times} (columns {_listed([label(n) for n in where_found])}); keep one"))
+            problems.append(
+                Problem(
+                    where,
+                    f"column '{name}' appears {times} (columns {_listed([label(n) for n in where_found])}); keep one",
+                )
+            )
     return problems
 
 
 def too_long(length: int, limits: Limits, column: str) -> str:
     """The message for a cell past the length limit."""
-    return limits.exceeded("max_cell_chars", f"column {column} holds {count(length)} characters", "shorten the cell or raise the limit")
+    return limits.exceeded(
+        "max_cell_chars", f"column {column} holds {count(length)} characters", "shorten the cell or raise the limit"
+    )

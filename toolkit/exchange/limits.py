@@ -74,7 +74,14 @@ class Limits:
                 continue
             if not (text.isascii() and text.isdigit()) or len(text) > 12 or int(text) < 1:
                 default = count(getattr(cls(), name))
-                raise InputFileError([Problem(variable, f"'{environ[variable]}' is not a whole number above 0; set it to a number such as {default} (the default) or unset it")])
+                raise InputFileError(
+                    [
+                        Problem(
+                            variable,
+                            f"'{environ[variable]}' is not a whole number above 0; set it to a number such as {default} (the default) or unset it",
+                        )
+                    ]
+                )
             values[name] = int(text)
         return cls(**values)
 

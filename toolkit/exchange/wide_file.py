@@ -86,10 +86,17 @@ def check_wide(frame: pd.DataFrame, path: Path, registry: Registry) -> list[Prob
         if m and registry.item(col) is None:
             inst = registry.get(m.group(1))
             hint = did_you_mean(col, [i.id for i in inst.items])
-            problems.append(Problem(f"{where}:1", f"column '{col}' looks like an item of {inst.short_title} but {inst.id} has no such item{hint or ';'} its items are {inst.items[0].id} to {inst.items[-1].id}"))
+            problems.append(
+                Problem(
+                    f"{where}:1",
+                    f"column '{col}' looks like an item of {inst.short_title} but {inst.id} has no such item{hint or ';'} its items are {inst.items[0].id} to {inst.items[-1].id}",
+                )
+            )
     if problems:
         return problems
-    stripped = {col: frame[col].astype(str).str.strip() for col in REQUIRED}  # once each: 200,000 rows take 0.05 s a pass
+    stripped = {
+        col: frame[col].astype(str).str.strip() for col in REQUIRED
+    }  # once each: 200,000 rows take 0.05 s a pass
     for col in REQUIRED:
         blank = frame[col].isna() | (stripped[col] == "")
         for i in frame.index[blank][:MAX_LISTED]:
@@ -101,7 +108,12 @@ def check_wide(frame: pd.DataFrame, path: Path, registry: Registry) -> list[Prob
         for i, k in key[dup].items():
             if k in first:
                 if len(problems) < MAX_LISTED:
-                    problems.append(Problem(_line(path, i), f"participant '{frame.at[i, 'participant']}' wave '{frame.at[i, 'wave']}' appears again (first at {_short(path, first[k])}); keep one row per participant and wave"))
+                    problems.append(
+                        Problem(
+                            _line(path, i),
+                            f"participant '{frame.at[i, 'participant']}' wave '{frame.at[i, 'wave']}' appears again (first at {_short(path, first[k])}); keep one row per participant and wave",
+                        )
+                    )
             else:
                 first[k] = i
     return problems

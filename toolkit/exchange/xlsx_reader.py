@@ -56,10 +56,19 @@ def _header(rows: Iterator[tuple], path: Path, limits: Limits) -> list[str]:
     if not cells:
         raise refuse(where, "the first row is empty; put the column names (participant, wave, item ids) in row 1")
     if len(cells) > limits.max_columns:
-        raise refuse(where, limits.exceeded("max_columns", f"{count(len(cells))} columns", "remove the columns that are not needed or raise the limit"))
+        raise refuse(
+            where,
+            limits.exceeded(
+                "max_columns",
+                f"{count(len(cells))} columns",
+                "remove the columns that are not needed or raise the limit",
+            ),
+        )
     names = [_name(value, n) for n, value in enumerate(cells, 1)]
     _check_cells(tuple(cells), 1, path, names, limits)
-    problems = duplicate_columns([str(c).strip() if c is not None else "" for c in cells], f"{path}:1", get_column_letter)
+    problems = duplicate_columns(
+        [str(c).strip() if c is not None else "" for c in cells], f"{path}:1", get_column_letter
+    )
     if problems:
         raise InputFileError(problems)
     return names
@@ -70,13 +79,19 @@ def _rows(rows: Iterator[tuple], path: Path, names: list[str], limits: Limits) -
     kept: list[tuple] = []
     for number, row in enumerate(rows, 2):
         if number - 1 > limits.max_rows:
-            raise refuse(f"{path}:row {number}", f"more than the limit of {count(limits.max_rows)} rows ({VARIABLES['max_rows']}); split the file (by wave or site) or raise the limit")
+            raise refuse(
+                f"{path}:row {number}",
+                f"more than the limit of {count(limits.max_rows)} rows ({VARIABLES['max_rows']}); split the file (by wave or site) or raise the limit",
+            )
         if not row:
             continue
         if len(row) > width:
             extra = next((n for n, v in enumerate(row[width:], width + 1) if v is not None), None)
             if extra is not None:
-                raise refuse(f"{path}:row {number}", f"a value in column {get_column_letter(extra)}, right of the last named column; name the column in row 1 or delete the value")
+                raise refuse(
+                    f"{path}:row {number}",
+                    f"a value in column {get_column_letter(extra)}, right of the last named column; name the column in row 1 or delete the value",
+                )
             row = row[:width]
         _check_cells(row, number, path, names, limits)
         if any(v is not None for v in row):
@@ -129,7 +144,9 @@ def _read_sheet(source: BinaryIO, path: Path, limits: Limits) -> tuple[list[str]
             workbook = openpyxl.load_workbook(source, read_only=True, data_only=True, keep_links=False)
             sheet = workbook.worksheets[0] if workbook.worksheets else None
             if sheet is None or not hasattr(sheet, "iter_rows"):
-                raise refuse(str(path), "the first sheet holds no cells (a chart?); put the responses on the first sheet")
+                raise refuse(
+                    str(path), "the first sheet holds no cells (a chart?); put the responses on the first sheet"
+                )
             sheet.reset_dimensions()  # never trust the sheet's stated size: it would pad every row
             rows = sheet.iter_rows(values_only=True)
             names = _header(rows, path, limits)

@@ -58,7 +58,10 @@ def _open_archive(path: Path, size: int) -> zipfile.ZipFile:
         raise refuse(str(path), DAMAGED)
     entries, directory_size = declared
     if entries > MAX_ZIP_ENTRIES or directory_size > MAX_CENTRAL_DIRECTORY:
-        raise refuse(str(path), f"not a usable workbook (its zip archive holds {count(entries)} parts, more than {count(MAX_ZIP_ENTRIES)}); {RESAVE}")
+        raise refuse(
+            str(path),
+            f"not a usable workbook (its zip archive holds {count(entries)} parts, more than {count(MAX_ZIP_ENTRIES)}); {RESAVE}",
+        )
     try:
         return zipfile.ZipFile(path)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError, NotImplementedError):
@@ -77,7 +80,9 @@ def _check_sizes(path: Path, size: int, archive: zipfile.ZipFile, limits: Limits
         )
     if unzipped > limits.max_unzipped_mb * MB:
         fix = "split the file (by wave or site) or raise the limit"
-        raise refuse(str(path), limits.exceeded("max_unzipped_mb", f"unzips to {unzipped / MB:,.1f} MB", fix, unit=" MB"))
+        raise refuse(
+            str(path), limits.exceeded("max_unzipped_mb", f"unzips to {unzipped / MB:,.1f} MB", fix, unit=" MB")
+        )
 
 
 def _declares_dtd(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
@@ -104,7 +109,9 @@ def check_archive(path: Path, size: int, limits: Limits) -> None:
     with _open_archive(path, size) as archive:
         names = set(archive.namelist())
         if "[Content_Types].xml" not in names:
-            raise refuse(str(path), "not an Excel workbook (a zip archive with no workbook in it); save it as .xlsx or .csv")
+            raise refuse(
+                str(path), "not an Excel workbook (a zip archive with no workbook in it); save it as .xlsx or .csv"
+            )
         _check_sizes(path, size, archive, limits)
         for info in archive.infolist():
             try:

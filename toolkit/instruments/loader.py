@@ -145,7 +145,9 @@ def instrument_from_source(src: YamlSource) -> Instrument:
         With every problem found, each as ``file:line: field: message``.
     """
     if not isinstance(src.data, dict):
-        raise InstrumentError([Problem(src.where(()), "an instrument file must be a mapping of keys (id:, title:, items: ...)")])
+        raise InstrumentError(
+            [Problem(src.where(()), "an instrument file must be a mapping of keys (id:, title:, items: ...)")]
+        )
     try:
         inst = Instrument.model_validate(src.data)
     except ValidationError as exc:

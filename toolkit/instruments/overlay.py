@@ -45,7 +45,12 @@ def apply_overlay(inst: Instrument, src: YamlSource) -> Instrument:
     problems: list[Problem] = []
     for key in data:
         if key not in OVERLAY_KEYS:
-            problems.append(Problem(src.where((key,)), f"unknown key '{key}' in a wording overlay; allowed: {', '.join(sorted(OVERLAY_KEYS))}"))
+            problems.append(
+                Problem(
+                    src.where((key,)),
+                    f"unknown key '{key}' in a wording overlay; allowed: {', '.join(sorted(OVERLAY_KEYS))}",
+                )
+            )
     raw: dict[str, Any] = inst.model_dump(mode="json", by_alias=True)
     for key in ("administer_as", "recall_period", "instructions"):
         if key in data:
@@ -59,7 +64,9 @@ def apply_overlay(inst: Instrument, src: YamlSource) -> Instrument:
         if item["id"] in texts:
             item["text"] = texts[item["id"]]
         elif not item.get("text"):
-            problems.append(Problem(src.where(("items",)), f"items: no wording for '{item['id']}'; add `{item['id']}: {{en: ...}}`"))
+            problems.append(
+                Problem(src.where(("items",)), f"items: no wording for '{item['id']}'; add `{item['id']}: {{en: ...}}`")
+            )
     labels = data.get("response_scales") or {}
     for name, scale in inst.response_scales.items():
         if not isinstance(scale, ChoiceScale):
@@ -69,7 +76,12 @@ def apply_overlay(inst: Instrument, src: YamlSource) -> Instrument:
             value = opt["value"]
             label = given.get(value, given.get(str(value)))
             if label is None:
-                problems.append(Problem(src.where(("response_scales", name)), f"response_scales.{name}: no label for value {value}; add `{value}: {{en: ...}}`"))
+                problems.append(
+                    Problem(
+                        src.where(("response_scales", name)),
+                        f"response_scales.{name}: no label for value {value}; add `{value}: {{en: ...}}`",
+                    )
+                )
             else:
                 opt["label"] = label
     if problems:

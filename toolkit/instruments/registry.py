@@ -87,7 +87,11 @@ class Registry:
         for src in overlay_sources:
             key = (src.data["overlay_for"], int(src.data.get("version", 1)))
             if key not in by_key:
-                problems.append(Problem(src.where(("overlay_for",)), f"overlay_for: no instrument '{key[0]}' version {key[1]} is loaded"))
+                problems.append(
+                    Problem(
+                        src.where(("overlay_for",)), f"overlay_for: no instrument '{key[0]}' version {key[1]} is loaded"
+                    )
+                )
                 continue
             try:
                 by_key[key] = apply_overlay(by_key[key], src)
@@ -150,13 +154,23 @@ def _cross_file_problems(loaded: list[tuple[Instrument, YamlSource]]) -> list[Pr
     for inst, src in loaded:
         key = (inst.id, inst.version)
         if key in seen_key:
-            problems.append(Problem(src.where(("id",)), f"id: '{inst.id}' version {inst.version} is also defined in {seen_key[key]}; bump `version` or remove one"))
+            problems.append(
+                Problem(
+                    src.where(("id",)),
+                    f"id: '{inst.id}' version {inst.version} is also defined in {seen_key[key]}; bump `version` or remove one",
+                )
+            )
             continue
         seen_key[key] = src.path
         for n, item in enumerate(inst.items):
             owner = seen_item.get(item.id)
             if owner and owner[0] != inst.id:
-                problems.append(Problem(src.where(("items", n, "id")), f"items[{n}].id: '{item.id}' is already an item of {owner[0]} ({owner[1]}); item ids must be unique across instruments"))
+                problems.append(
+                    Problem(
+                        src.where(("items", n, "id")),
+                        f"items[{n}].id: '{item.id}' is already an item of {owner[0]} ({owner[1]}); item ids must be unique across instruments",
+                    )
+                )
             seen_item.setdefault(item.id, (inst.id, src.path))
     return problems
 

@@ -118,7 +118,7 @@ class Alert(Strict):
     @property
     def threshold(self) -> float:
         """The number compared with."""
-        return float(self.when.strip()[len(self.op):])
+        return float(self.when.strip()[len(self.op) :])
 
     def fires(self, value: float | None) -> bool:
         """True when an answer ``value`` meets the rule (a missing answer never does)."""

@@ -66,15 +66,25 @@ class InstrumentLoader(yaml.SafeLoader):
         event = self.peek_event()
         mark = event.start_mark
         if isinstance(event, yaml.AliasEvent):
-            raise Refused(mark, f"aliases (*{event.anchor}) are not allowed in an instrument file; write the value out in full")
+            raise Refused(
+                mark, f"aliases (*{event.anchor}) are not allowed in an instrument file; write the value out in full"
+            )
         if event.anchor is not None:
-            raise Refused(mark, f"anchors (&{event.anchor}) are not allowed in an instrument file; remove it and write each value out")
+            raise Refused(
+                mark,
+                f"anchors (&{event.anchor}) are not allowed in an instrument file; remove it and write each value out",
+            )
         tag = getattr(event, "tag", None)
         if tag is not None and tag not in ALLOWED_TAGS:
-            raise Refused(mark, f"the tag '{shown_tag(tag)}' is not allowed in an instrument file; remove it (put text in quotes)")
+            raise Refused(
+                mark, f"the tag '{shown_tag(tag)}' is not allowed in an instrument file; remove it (put text in quotes)"
+            )
         self.nodes += 1
         if self.nodes > MAX_NODES:
-            raise Refused(mark, f"more than {MAX_NODES:,} values; an instrument file is far smaller, so check that this is the right file")
+            raise Refused(
+                mark,
+                f"more than {MAX_NODES:,} values; an instrument file is far smaller, so check that this is the right file",
+            )
         if not isinstance(event, yaml.SequenceStartEvent | yaml.MappingStartEvent):
             return super().compose_node(parent, index)
         self.depth += 1

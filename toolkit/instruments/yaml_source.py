@@ -60,23 +60,25 @@ def _construct(node: yaml.Node, loc: PathKey, src: YamlSource, problems: list[Pr
         for key_node, value_node in node.value:
             line = key_node.start_mark.line + 1
             if key_node.tag == CORE + "merge":
-                problems.append(Problem(f"{src.path}:{line}", "merge keys (<<) are not allowed in an instrument file; write the keys out"))
+                problems.append(
+                    Problem(
+                        f"{src.path}:{line}",
+                        "merge keys (<<) are not allowed in an instrument file; write the keys out",
+                    )
+                )
                 continue
             known = len(problems)
             key = _construct(key_node, loc + ("<key>",), src, problems)
             if len(problems) > known:  # the key itself could not be read
                 continue
             if not isinstance(key, str | int | float | bool) or key is None:
-                problems.append(
-                    Problem(f"{src.path}:{line}", "a mapping key must be a plain word; quote it")
-                )
+                problems.append(Problem(f"{src.path}:{line}", "a mapping key must be a plain word; quote it"))
                 continue
             if key in first_line:
                 problems.append(
                     Problem(
                         f"{src.path}:{line}",
-                        f"duplicate key '{key}' (first given on line {first_line[key]});"
-                        " keep one of them",
+                        f"duplicate key '{key}' (first given on line {first_line[key]}); keep one of them",
                     )
                 )
                 continue
@@ -86,9 +88,7 @@ def _construct(node: yaml.Node, loc: PathKey, src: YamlSource, problems: list[Pr
         src.lines.pop(loc + ("<key>",), None)
         return out
     if isinstance(node, yaml.SequenceNode):
-        return [
-            _construct(child, loc + (i,), src, problems) for i, child in enumerate(node.value)
-        ]
+        return [_construct(child, loc + (i,), src, problems) for i, child in enumerate(node.value)]
     return _scalar(node, src, problems)
 
 
@@ -97,7 +97,11 @@ def _scalar(node: yaml.ScalarNode, src: YamlSource, problems: list[Problem]) -> 
     where = f"{src.path}:{node.start_mark.line + 1}"
     shown = node.value if len(node.value) <= 40 else f"{node.value[:20]}...({len(node.value):,} characters)"
     if node.tag == CORE + "int" and len(node.value) > 20:
-        problems.append(Problem(where, f"the number {shown} is too large; instrument values have at most {len(str(MAX_INTEGER))} digits"))
+        problems.append(
+            Problem(
+                where, f"the number {shown} is too large; instrument values have at most {len(str(MAX_INTEGER))} digits"
+            )
+        )
         return None
     try:
         value = yaml.SafeLoader.construct_object(_SCALAR_LOADER, node)
@@ -106,7 +110,11 @@ def _scalar(node: yaml.ScalarNode, src: YamlSource, problems: list[Problem]) -> 
         problems.append(Problem(where, f"YAML cannot read '{shown}' as a {kind}; put it in quotes if it is text"))
         return None
     if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_INTEGER:
-        problems.append(Problem(where, f"the number {shown} is too large; instrument values have at most {len(str(MAX_INTEGER))} digits"))
+        problems.append(
+            Problem(
+                where, f"the number {shown} is too large; instrument values have at most {len(str(MAX_INTEGER))} digits"
+            )
+        )
         return None
     if isinstance(value, float) and not math.isfinite(value):
         problems.append(Problem(where, f"'{shown}' is not a finite number; write a number"))
@@ -132,7 +140,14 @@ def load_yaml(text: str, path: str) -> YamlSource:
     """
     src = YamlSource(path=path, data=None)
     if len(text) > MAX_FILE_BYTES:
-        raise InstrumentError([Problem(f"{path}:1", f"the file is larger than {MAX_FILE_BYTES // 1024} KB, far more than an instrument needs; check that this is the right file")])
+        raise InstrumentError(
+            [
+                Problem(
+                    f"{path}:1",
+                    f"the file is larger than {MAX_FILE_BYTES // 1024} KB, far more than an instrument needs; check that this is the right file",
+                )
+            ]
+        )
     try:
         node = compose(text)
     except Refused as exc:
@@ -147,7 +162,12 @@ def load_yaml(text: str, path: str) -> YamlSource:
     except yaml.reader.ReaderError as exc:
         line = text.count("\n", 0, exc.position) + 1
         raise InstrumentError(
-            [Problem(f"{path}:{line}", f"the character {_codepoint(exc.character)} cannot be in a YAML file; delete it (is this a text file?)")]
+            [
+                Problem(
+                    f"{path}:{line}",
+                    f"the character {_codepoint(exc.character)} cannot be in a YAML file; delete it (is this a text file?)",
+                )
+            ]
         ) from None
     except yaml.YAMLError as exc:
         raise InstrumentError([Problem(f"{path}:1", f"YAML error: {_one_line(str(exc))}; check the file")]) from None
@@ -191,14 +211,25 @@ def read_text(path: Path) -> str:
     except FileNotFoundError:
         raise InstrumentError([Problem(f"{path}:1", "no such file; check the path")]) from None
     except OSError as exc:
-        raise InstrumentError([Problem(f"{path}:1", f"cannot read the file ({exc.strerror}); check the path and its permissions")]) from None
+        raise InstrumentError(
+            [Problem(f"{path}:1", f"cannot read the file ({exc.strerror}); check the path and its permissions")]
+        ) from None
     if len(data) > MAX_FILE_BYTES:
-        raise InstrumentError([Problem(f"{path}:1", f"the file is larger than {MAX_FILE_BYTES // 1024} KB, far more than an instrument needs; check that this is the right file")])
+        raise InstrumentError(
+            [
+                Problem(
+                    f"{path}:1",
+                    f"the file is larger than {MAX_FILE_BYTES // 1024} KB, far more than an instrument needs; check that this is the right file",
+                )
+            ]
+        )
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        raise InstrumentError([Problem(f"{path}:{line}", f"not UTF-8 text (byte 0x{data[exc.start]:02x}); save the file as UTF-8")]) from None
+        raise InstrumentError(
+            [Problem(f"{path}:{line}", f"not UTF-8 text (byte 0x{data[exc.start]:02x}); save the file as UTF-8")]
+        ) from None
 
 
 def load_yaml_file(path: Path | str) -> YamlSource:

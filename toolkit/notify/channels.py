@@ -29,9 +29,7 @@ def send_notification(row: Notification, config: NotifyConfig, now: datetime) ->
     facts = alert_facts(alert, program, row.kind, config.base_url)
     if row.channel == "webhook":
         body = encode_body(webhook_payload(facts, row.message_id, now))
-        post_webhook(
-            row.recipient, body, secret=program.alert_webhook_secret, timestamp=int(now.timestamp())
-        )
+        post_webhook(row.recipient, body, secret=program.alert_webhook_secret, timestamp=int(now.timestamp()))
         return
     if config.smtp is None:
         raise DeliveryError(NO_SMTP)

@@ -101,16 +101,24 @@ def deliver_due(
                 log.error("notification %s: could not be prepared", row.id, exc_info=True)
             delay = record_failure(sessions, row, reason, clock(), config.retry_max_s)
             log.warning(
-                "notification %s (%s, alert %s) to %s not delivered, attempt %s: %s;"
-                " next try in %s s",
-                row.id, row.kind, row.alert_id, shown(row), row.attempts + 1, reason, delay,
+                "notification %s (%s, alert %s) to %s not delivered, attempt %s: %s; next try in %s s",
+                row.id,
+                row.kind,
+                row.alert_id,
+                shown(row),
+                row.attempts + 1,
+                reason,
+                delay,
             )
             result.failed.append(row_id)
             continue
         record_sent(sessions, row_id, clock())
         log.info(
             "notification %s (%s, alert %s) sent to %s",
-            row.id, row.kind, row.alert_id, shown(row),
+            row.id,
+            row.kind,
+            row.alert_id,
+            shown(row),
         )
         result.sent.append(row_id)
     return result
@@ -185,9 +193,7 @@ def record_sent(sessions: sessionmaker[Session], row_id: int, now: datetime) -> 
             time.sleep(0.5 * (attempt + 1))
 
 
-def record_failure(
-    sessions: sessionmaker[Session], row: Notification, reason: str, now: datetime, cap_s: int
-) -> int:
+def record_failure(sessions: sessionmaker[Session], row: Notification, reason: str, now: datetime, cap_s: int) -> int:
     """Count a failed attempt of ``row``, keep ``reason``, free the claim; returns the delay (s)."""
     delay = min(2 ** (row.attempts + 1), cap_s)
     with sessions() as session:

@@ -99,6 +99,8 @@ def escalate(sessions: sessionmaker[Session], alert_id: int, program_id: int, no
         session.commit()
     log.warning(
         "alert %s not acknowledged after %s s: escalated to %d recipient(s)",
-        alert_id, program.escalate_after_s, len(rows),
+        alert_id,
+        program.escalate_after_s,
+        len(rows),
     )
     return True

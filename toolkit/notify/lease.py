@@ -78,11 +78,7 @@ def acquire(
         if session.get(SenderLease, name) is not None:
             session.rollback()
             return False
-        session.add(
-            SenderLease(
-                name=name, holder=holder, acquired_at=now, expires_at=expires, heartbeat_at=now
-            )
-        )
+        session.add(SenderLease(name=name, holder=holder, acquired_at=now, expires_at=expires, heartbeat_at=now))
         try:
             session.commit()
         except IntegrityError:

@@ -22,10 +22,7 @@ NO_LINK = (
     "Link: none, because the server's address is not configured (set OUTCOMES_BASE_URL)."
     " Sign in to the staff pages and open the program's alerts."
 )
-FOOTER = (
-    "Sign in to see the alert and record what was done. This message holds no answers"
-    " and no participant code."
-)
+FOOTER = "Sign in to see the alert and record what was done. This message holds no answers and no participant code."
 
 
 @dataclass(frozen=True)
@@ -83,9 +80,7 @@ def alert_facts(alert: Alert, program: Program, kind: str, base_url: str | None)
         raised_local=local_time(alert.raised_at, zone),
         time_zone=zone_name,
         asked_for_staff=alert.asked_for_staff_at is not None,
-        asked_for_staff_local=(
-            local_time(alert.asked_for_staff_at, zone) if alert.asked_for_staff_at else None
-        ),
+        asked_for_staff_local=(local_time(alert.asked_for_staff_at, zone) if alert.asked_for_staff_at else None),
         source=alert.source,
         received_local=local_time(received, zone) if received else None,
         link=link,
@@ -128,9 +123,7 @@ def render_email(facts: AlertFacts) -> RenderedEmail:
         )
     else:
         subject = f"Safety alert ({facts.level}): {where}"
-        opening = (
-            f"A participant's answer raised {_a(facts.level)} safety alert in {facts.program}."
-        )
+        opening = f"A participant's answer raised {_a(facts.level)} safety alert in {facts.program}."
     if facts.asked_for_staff:
         asked = f"yes, at {facts.asked_for_staff_local}"
     else:

@@ -140,7 +140,10 @@ class Sender:
                 if reason != self._trouble:
                     self._trouble = reason
                     log.warning(
-                        "sender %s: %s; retrying every %s s", self.holder, reason, self.poll_s,
+                        "sender %s: %s; retrying every %s s",
+                        self.holder,
+                        reason,
+                        self.poll_s,
                         exc_info=not isinstance(exc, SQLAlchemyError),
                     )
             self._wake.wait(self.poll_s)

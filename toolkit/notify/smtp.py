@@ -17,9 +17,7 @@ TIMEOUT_S = 10.0
 MAX_REASON = 200
 
 
-def build_message(
-    rendered: RenderedEmail, *, mail_from: str, to: str, message_id: str, date: datetime
-) -> EmailMessage:
+def build_message(rendered: RenderedEmail, *, mail_from: str, to: str, message_id: str, date: datetime) -> EmailMessage:
     """The e-mail to ``to`` with the fixed ``message_id`` (a resend carries the same one)."""
     message = EmailMessage()
     message["Subject"] = rendered.subject
@@ -41,9 +39,7 @@ def send_email(server: SmtpServer, message: EmailMessage, timeout: float = TIMEO
     context = ssl.create_default_context()
     try:
         if server.implicit_tls:
-            client: smtplib.SMTP = smtplib.SMTP_SSL(
-                server.host, server.port, timeout=timeout, context=context
-            )
+            client: smtplib.SMTP = smtplib.SMTP_SSL(server.host, server.port, timeout=timeout, context=context)
         else:
             client = smtplib.SMTP(server.host, server.port, timeout=timeout)
     except Exception as exc:  # every failure becomes a recorded reason

@@ -38,9 +38,7 @@ def signature(secret: str, body: bytes) -> str:
     return f"sha256={digest}"
 
 
-def post_webhook(
-    url: str, body: bytes, *, secret: str | None, timestamp: int, timeout: float = TIMEOUT_S
-) -> None:
+def post_webhook(url: str, body: bytes, *, secret: str | None, timestamp: int, timeout: float = TIMEOUT_S) -> None:
     """POST ``body`` to ``url``; returns on a 2xx answer.
 
     Headers: ``Content-Type: application/json``, ``X-Outcomes-Timestamp``

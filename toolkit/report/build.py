@@ -42,7 +42,9 @@ class Timings:
         return sum(self.steps.values())
 
 
-def report_html(result: AnalysisResult, options: ReportOptions, registry: Any = None, timings: Timings | None = None) -> str:
+def report_html(
+    result: AnalysisResult, options: ReportOptions, registry: Any = None, timings: Timings | None = None
+) -> str:
     """The report HTML for an (unsuppressed) analysis result; suppression is applied here."""
     from toolkit.instruments import default_registry
     from toolkit.report import charts

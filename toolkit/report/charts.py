@@ -40,18 +40,20 @@ def _setup() -> None:
 
     for ttf in sorted(FONT_DIR.glob("*.ttf")):
         font_manager.fontManager.addfont(str(ttf))
-    matplotlib.rcParams.update({
-        "svg.fonttype": "none",
-        "svg.hashsalt": "peer-outcomes",
-        "font.family": FONT,
-        "font.size": 8,
-        "axes.edgecolor": RULE,
-        "axes.linewidth": 0.6,
-        "xtick.color": MUTED,
-        "ytick.color": INK,
-        "xtick.major.size": 0,
-        "ytick.major.size": 0,
-    })
+    matplotlib.rcParams.update(
+        {
+            "svg.fonttype": "none",
+            "svg.hashsalt": "peer-outcomes",
+            "font.family": FONT,
+            "font.size": 8,
+            "axes.edgecolor": RULE,
+            "axes.linewidth": 0.6,
+            "xtick.color": MUTED,
+            "ytick.color": INK,
+            "xtick.major.size": 0,
+            "ytick.major.size": 0,
+        }
+    )
     _ready = True
 
 
@@ -93,8 +95,16 @@ def forest(points: list[dict[str, Any]], title: str) -> dict[str, Any] | None:
         colour = _colour(p)
         ax.plot([p["lo"], p["hi"]], [i, i], color=colour, linewidth=1.8, solid_capstyle="round")
         ax.plot([p["g"]], [i], marker="o", markersize=5.5, color=colour)
-        ax.text(1.04, i, f"{p['g']:.2f}  [{p['lo']:.2f}, {p['hi']:.2f}]".replace("-", "\u2212"),
-                transform=ax.get_yaxis_transform(), va="center", ha="left", fontsize=8, color=INK)
+        ax.text(
+            1.04,
+            i,
+            f"{p['g']:.2f}  [{p['lo']:.2f}, {p['hi']:.2f}]".replace("-", "\u2212"),
+            transform=ax.get_yaxis_transform(),
+            va="center",
+            ha="left",
+            fontsize=8,
+            color=INK,
+        )
     ax.set_yticks(range(len(points)), [p["label"] for p in points])
     ax.tick_params(axis="y", labelsize=8.5, pad=8)
     ax.tick_params(axis="x", labelsize=7.5)
@@ -103,7 +113,8 @@ def forest(points: list[dict[str, Any]], title: str) -> dict[str, Any] | None:
         ax.spines[side].set_visible(False)
     ax.set_xlabel("\u2190 worse      Hedges' g_av      better \u2192", color=MUTED, fontsize=7.5, labelpad=3)
     alt = f"{title}: effect sizes with 95% confidence intervals for " + ", ".join(
-        f"{p['label']} {p['g']:.2f} ({p['lo']:.2f} to {p['hi']:.2f})" for p in points)
+        f"{p['label']} {p['g']:.2f} ({p['lo']:.2f} to {p['hi']:.2f})" for p in points
+    )
     return {"uri": _to_uri(fig), "height_mm": height, "alt": alt}
 
 
@@ -116,17 +127,26 @@ def reliable_change_bars(bars: list[dict[str, Any]], title: str) -> dict[str, An
     ax = fig.add_axes((0.33, 2 / height, 0.64, 1 - 11 / height))
     ax.set_xlim(0, 1)
     ax.set_ylim(len(bars) - 0.5, -0.5)
-    parts = (("improved", IMPROVED, "Reliably improved", "white"),
-             ("unchanged", NEUTRAL, "No reliable change", INK),
-             ("deteriorated", WORSE, "Reliably deteriorated", "white"))
+    parts = (
+        ("improved", IMPROVED, "Reliably improved", "white"),
+        ("unchanged", NEUTRAL, "No reliable change", INK),
+        ("deteriorated", WORSE, "Reliably deteriorated", "white"),
+    )
     for i, bar in enumerate(bars):
         left = 0.0
         for key, colour, _, text_colour in parts:
             width = bar[key]
             ax.barh(i, width, left=left, height=0.62, color=colour, linewidth=0)
             if width >= 0.08:
-                ax.text(left + width / 2, i, f"{width * 100:.0f}%", ha="center", va="center",
-                        fontsize=7.5, color=text_colour)
+                ax.text(
+                    left + width / 2,
+                    i,
+                    f"{width * 100:.0f}%",
+                    ha="center",
+                    va="center",
+                    fontsize=7.5,
+                    color=text_colour,
+                )
             left += width
     ax.set_yticks(range(len(bars)), [b["label"] for b in bars])
     ax.tick_params(axis="y", labelsize=8.5, pad=6)
@@ -134,11 +154,23 @@ def reliable_change_bars(bars: list[dict[str, Any]], title: str) -> dict[str, An
     for side in ("top", "right", "left", "bottom"):
         ax.spines[side].set_visible(False)
     handles = [ax.barh(0, 0, color=c, label=label) for _, c, label, _ in parts]
-    fig.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.33, 1.0), ncol=3, frameon=False,
-               fontsize=7.5, handlelength=1.0, handleheight=0.8, columnspacing=1.4, borderaxespad=0.2)
+    fig.legend(
+        handles=handles,
+        loc="upper left",
+        bbox_to_anchor=(0.33, 1.0),
+        ncol=3,
+        frameon=False,
+        fontsize=7.5,
+        handlelength=1.0,
+        handleheight=0.8,
+        columnspacing=1.4,
+        borderaxespad=0.2,
+    )
     alt = f"{title}: share of people with reliable change. " + "; ".join(
         f"{b['label']}: {b['improved']:.0%} improved, {b['unchanged']:.0%} no reliable change, "
-        f"{b['deteriorated']:.0%} deteriorated" for b in bars)
+        f"{b['deteriorated']:.0%} deteriorated"
+        for b in bars
+    )
     return {"uri": _to_uri(fig), "height_mm": height, "alt": alt}
 
 

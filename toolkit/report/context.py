@@ -47,8 +47,9 @@ def logo_uri(path: Path | None) -> str | None:
     return f"data:{mime};base64,{base64.b64encode(Path(path).read_bytes()).decode('ascii')}"
 
 
-def build_context(result: AnalysisResult, options: ReportOptions, registry: Any = None,
-                  already_suppressed: bool = False) -> dict[str, Any]:
+def build_context(
+    result: AnalysisResult, options: ReportOptions, registry: Any = None, already_suppressed: bool = False
+) -> dict[str, Any]:
     """Build the report context from an analysis result.
 
     Parameters
@@ -128,8 +129,11 @@ def _domain_summary(section: dict[str, Any]) -> str:
         return "No outcomes in this domain were measured."
     if shown == 0:
         return "Results are withheld because too few people had both scores."
-    parts = [f"{v[wording.IMPROVED]} improved", f"{v[wording.NO_CLEAR_CHANGE]} showed no clear change",
-             f"{v[wording.WORSENED]} worsened"]
+    parts = [
+        f"{v[wording.IMPROVED]} improved",
+        f"{v[wording.NO_CLEAR_CHANGE]} showed no clear change",
+        f"{v[wording.WORSENED]} worsened",
+    ]
     noun = "outcome" if shown == 1 else "outcomes"
     text = f"Of {shown} {noun} with results, {parts[0]}, {parts[1]} and {parts[2]}."
     if v[wording.NOT_REPORTED]:

@@ -36,7 +36,9 @@ class ReportOptions:
         if not self.program_name.strip():
             raise ValueError("program_name: the report needs a program name; pass --program-name")
         if self.suppress < 1:
-            raise ValueError(f"suppress: {self.suppress} is not a valid threshold; use a whole number of 1 or more (default 11)")
+            raise ValueError(
+                f"suppress: {self.suppress} is not a valid threshold; use a whole number of 1 or more (default 11)"
+            )
         if self.logo is not None and not Path(self.logo).is_file():
             raise ValueError(f"{self.logo}: logo file not found; pass the path of a PNG, JPEG or SVG file")
 

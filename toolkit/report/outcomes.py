@@ -137,8 +137,9 @@ def rci_row(scale: ScaleResult, dec: int) -> dict[str, Any] | None:
         "improved": fmt.SUPPRESSED if withheld else _rci_cell(rci.improved, n),
         "unchanged": fmt.SUPPRESSED if withheld else _rci_cell(rci.unchanged, n),
         "deteriorated": fmt.SUPPRESSED if withheld else _rci_cell(rci.deteriorated, n),
-        "recovered": None if recovered is None else (
-            fmt.SUPPRESSED if withheld else f"{fmt.count(recovered)} of {fmt.count(rci.n_clinical_pre)}"),
+        "recovered": None
+        if recovered is None
+        else (fmt.SUPPRESSED if withheld else f"{fmt.count(recovered)} of {fmt.count(rci.n_clinical_pre)}"),
         "sentence": "" if withheld else wording.reliable_change_sentence(rci, n, "points"),
         "chart": None if withheld else rci_bar(scale),
     }
@@ -159,8 +160,13 @@ def rci_bar(scale: ScaleResult) -> dict[str, Any] | None:
     if not all(isinstance(v, int) for v in parts) or sum(parts) == 0:
         return None
     total = float(sum(parts))
-    return {"label": scale_name(scale), "improved": parts[0] / total, "unchanged": parts[1] / total,
-            "deteriorated": parts[2] / total, "n": int(total)}
+    return {
+        "label": scale_name(scale),
+        "improved": parts[0] / total,
+        "unchanged": parts[1] / total,
+        "deteriorated": parts[2] / total,
+        "n": int(total),
+    }
 
 
 def band_table(scale: ScaleResult) -> dict[str, Any] | None:
@@ -228,8 +234,10 @@ def domain_section(scales: list[ScaleResult], domain: str, ranges: dict) -> dict
         "id": domain,
         "title": DOMAINS[domain],
         "rows": rows,
-        "verdicts": {v: sum(r["verdict"] == v for r in rows) for v in
-                     (wording.IMPROVED, wording.NO_CLEAR_CHANGE, wording.WORSENED, wording.NOT_REPORTED)},
+        "verdicts": {
+            v: sum(r["verdict"] == v for r in rows)
+            for v in (wording.IMPROVED, wording.NO_CLEAR_CHANGE, wording.WORSENED, wording.NOT_REPORTED)
+        },
         "forest": [p for p in (forest_point(s) for s in scored) if p],
         "rci": rci_rows,
         "rci_bars": [r["chart"] for r in rci_rows if r["chart"]],
@@ -237,7 +245,8 @@ def domain_section(scales: list[ScaleResult], domain: str, ranges: dict) -> dict
         "counts": [count_row(s) for s in counted],
         "ancova": [
             {"name": scale_name(s), "sentence": wording.ancova_sentence(s.ancova, decimals(s, ranges))}
-            for s in totals if s.ancova
+            for s in totals
+            if s.ancova
         ],
         "n_subscales": sum(1 for s in own if not s.is_total and s.kind == "score"),
         "instruments": sorted({s.short_title or s.instrument for s in own}),

@@ -31,7 +31,7 @@ def keep_together(text: str) -> Markup:
     """
     parts, last = [], 0
     for match in _GLUED.finditer(text):
-        parts.append(escape(text[last:match.start()]))
+        parts.append(escape(text[last : match.start()]))
         parts.append(Markup('<span class="nobr">{}</span>').format(match.group()))
         last = match.end()
     parts.append(escape(text[last:]))
@@ -64,6 +64,4 @@ def render_html(context: dict[str, Any], charts: dict[str, Any] | None = None) -
     charts = charts or {}
     names = [f"{d}_{c}" for d in ("recovery", "clinical") for c in ("forest", "rci")]
     figures = {name: charts.get(name) for name in names}
-    return environment().get_template(TEMPLATE).render(
-        **context, charts=figures, stylesheet=STYLESHEET.as_uri()
-    )
+    return environment().get_template(TEMPLATE).render(**context, charts=figures, stylesheet=STYLESHEET.as_uri())

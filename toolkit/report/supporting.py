@@ -38,23 +38,33 @@ def participation(result: AnalysisResult, pre_name: str, post_name: str, ranges:
         scale = result.scale(row.instrument, row.scale)
         dec = decimals(scale, ranges or {})
         name = scale_name(scale)
-        rows.append({
-            "name": name,
-            "domain": scale.domain,
-            "n_completers": fmt.count(row.n_completers),
-            "completers": fmt.mean_sd(row.completer_mean, row.completer_sd, dec),
-            "n_noncompleters": fmt.count(row.n_noncompleters),
-            "noncompleters": fmt.mean_sd(row.noncompleter_mean, row.noncompleter_sd, dec),
-            "difference": fmt.num(row.mean_difference, dec, signed=True),
-            "std_difference": fmt.num(row.standardized_difference, 2, signed=True),
-        })
+        rows.append(
+            {
+                "name": name,
+                "domain": scale.domain,
+                "n_completers": fmt.count(row.n_completers),
+                "completers": fmt.mean_sd(row.completer_mean, row.completer_sd, dec),
+                "n_noncompleters": fmt.count(row.n_noncompleters),
+                "noncompleters": fmt.mean_sd(row.noncompleter_mean, row.noncompleter_sd, dec),
+                "difference": fmt.num(row.mean_difference, dec, signed=True),
+                "std_difference": fmt.num(row.standardized_difference, 2, signed=True),
+            }
+        )
         named.append((row, name, scale.higher_is))
     note = wording.attrition_summary(named)
-    groups = [{"title": title, "rows": [r for r in rows if r["domain"] == domain]}
-              for domain, title in (("recovery", "Recovery outcomes"), ("clinical", "Clinical outcomes"))]
-    return {"flow": flow, "retention": fmt.pct(p.retention_pct), "enrolled": fmt.count(enrolled),
-            "matched": fmt.count(p.matched), "attrition": rows,
-            "attrition_groups": [g for g in groups if g["rows"]], "notes": [note] if note else []}
+    groups = [
+        {"title": title, "rows": [r for r in rows if r["domain"] == domain]}
+        for domain, title in (("recovery", "Recovery outcomes"), ("clinical", "Clinical outcomes"))
+    ]
+    return {
+        "flow": flow,
+        "retention": fmt.pct(p.retention_pct),
+        "enrolled": fmt.count(enrolled),
+        "matched": fmt.count(p.matched),
+        "attrition": rows,
+        "attrition_groups": [g for g in groups if g["rows"]],
+        "notes": [note] if note else [],
+    }
 
 
 def alerts(result: AnalysisResult) -> dict[str, Any] | None:
@@ -78,19 +88,30 @@ def sites(result: AnalysisResult, ranges: dict | None = None) -> dict[str, Any]:
     """Per-site participation and change on each total scale, one table per domain."""
     overview, per_domain = [], {"recovery": [], "clinical": []}
     for site in result.sites:
-        overview.append({"site": site.site, "enrolled": fmt.count(site.enrolled),
-                         "matched": fmt.count(site.matched),
-                         "retention": fmt.share(site.matched, site.enrolled) or fmt.NOT_AVAILABLE})
+        overview.append(
+            {
+                "site": site.site,
+                "enrolled": fmt.count(site.enrolled),
+                "matched": fmt.count(site.matched),
+                "retention": fmt.share(site.matched, site.enrolled) or fmt.NOT_AVAILABLE,
+            }
+        )
         entries = [(sc, result.scale(sc.instrument, sc.scale)) for sc in site.scales]
         for sc, meta in sorted(entries, key=lambda e: area_rank(e[1])):
             if not meta.is_total:
                 continue
             withheld = isinstance(sc.n_pairs, Withheld)
-            per_domain[meta.domain].append({
-                "site": site.site, "name": scale_name(meta), "n": fmt.count(sc.n_pairs),
-                "change": fmt.SUPPRESSED if withheld else fmt.num(sc.mean_change, decimals(meta, ranges or {}), signed=True),
-                "g": fmt.SUPPRESSED if withheld else fmt.num(sc.g_av, 2),
-            })
+            per_domain[meta.domain].append(
+                {
+                    "site": site.site,
+                    "name": scale_name(meta),
+                    "n": fmt.count(sc.n_pairs),
+                    "change": fmt.SUPPRESSED
+                    if withheld
+                    else fmt.num(sc.mean_change, decimals(meta, ranges or {}), signed=True),
+                    "g": fmt.SUPPRESSED if withheld else fmt.num(sc.g_av, 2),
+                }
+            )
     return {"overview": overview, "recovery": per_domain["recovery"], "clinical": per_domain["clinical"]}
 
 
@@ -103,17 +124,26 @@ def data_quality(result: AnalysisResult, titles: dict[str, str]) -> dict[str, An
     for s in sorted(result.scales, key=lambda s: (0 if s.domain == "recovery" else 1, *area_rank(s))):
         if s.kind != "score":
             continue
-        reliability.append({
-            "name": scale_name(s), "domain": s.domain,
-            "alpha": fmt.alpha(s.alpha_pre),
-            "ci": fmt.interval(s.alpha_pre_ci, 2),
-            "n": fmt.count(s.alpha_n),
-            "low": s.alpha_low is True,
-        })
-    return {"rows": fmt.count(q.rows), "scores": fmt.count(q.scores),
-            "invalid": fmt.count(q.invalid_scores), "insufficient": fmt.count(q.insufficient_items),
-            "reasons": reasons, "missing": missing, "reliability": reliability,
-            "n_low": sum(r["low"] for r in reliability)}
+        reliability.append(
+            {
+                "name": scale_name(s),
+                "domain": s.domain,
+                "alpha": fmt.alpha(s.alpha_pre),
+                "ci": fmt.interval(s.alpha_pre_ci, 2),
+                "n": fmt.count(s.alpha_n),
+                "low": s.alpha_low is True,
+            }
+        )
+    return {
+        "rows": fmt.count(q.rows),
+        "scores": fmt.count(q.scores),
+        "invalid": fmt.count(q.invalid_scores),
+        "insufficient": fmt.count(q.insufficient_items),
+        "reasons": reasons,
+        "missing": missing,
+        "reliability": reliability,
+        "n_low": sum(r["low"] for r in reliability),
+    }
 
 
 def _rci_source(s: ScaleResult, dec: int) -> dict[str, Any]:
@@ -131,14 +161,17 @@ def _rci_source(s: ScaleResult, dec: int) -> dict[str, Any]:
 def methods(result: AnalysisResult, threshold: int, ranges: dict | None = None) -> dict[str, Any]:
     """Facts the methods section states: RCI sources, adjustment families, comparison group."""
     scored = [s for s in result.scales if s.kind == "score"]
-    totals = sorted((s for s in scored if s.is_total), key=lambda s: (0 if s.domain == "recovery" else 1, *area_rank(s)))
+    totals = sorted(
+        (s for s in scored if s.is_total), key=lambda s: (0 if s.domain == "recovery" else 1, *area_rank(s))
+    )
     method_names = {"holm": "Holm", "fdr_bh": "Benjamini–Hochberg"}
     members: dict[tuple[str, bool, str], set[str]] = {}
     for s in result.scales:
         if s.p_adjust_method:
             key = (s.domain, s.is_total, s.p_adjust_method)
-            members.setdefault(key, set()).add("total scores" if s.is_total else
-                                               "service-use counts (Wilcoxon)" if s.kind == "count" else "subscales")
+            members.setdefault(key, set()).add(
+                "total scores" if s.is_total else "service-use counts (Wilcoxon)" if s.kind == "count" else "subscales"
+            )
     families = [
         {"domain": d, "what": " and ".join(sorted(members[(d, t, m)], reverse=True)), "method": method_names.get(m, m)}
         for d, t, m in sorted(members, key=lambda f: (f[0] != "recovery", not f[1]))
@@ -164,8 +197,13 @@ def appendix(result: AnalysisResult, registry: Any, ranges: dict | None = None) 
     for s in sorted(result.scales, key=area_rank):
         w = is_withheld(s)
         dec = decimals(s, ranges or {})
-        row = {"name": scale_name(s), "total": s.is_total, "n": fmt.count(s.n_pairs), "withheld": w,
-               "withheld_note": withheld_note(s.n_pairs) if w else ""}
+        row = {
+            "name": scale_name(s),
+            "total": s.is_total,
+            "n": fmt.count(s.n_pairs),
+            "withheld": w,
+            "withheld_note": withheld_note(s.n_pairs) if w else "",
+        }
         if not w:
             row.update(
                 change=fmt.num(s.mean_change, dec, signed=True),
@@ -173,8 +211,10 @@ def appendix(result: AnalysisResult, registry: Any, ranges: dict | None = None) 
                 p=fmt.p_value(s.p),
                 p_adj=fmt.p_value(s.p_adjusted),
                 wilcoxon=fmt.p_value(s.wilcoxon_p),
-                d_z=fmt.num(s.d_z, 2), d_z_ci=_ci(s.d_z_ci),
-                g=fmt.num(s.g_av, 2), g_ci=_ci(s.g_av_ci),
+                d_z=fmt.num(s.d_z, 2),
+                d_z_ci=_ci(s.d_z_ci),
+                g=fmt.num(s.g_av, 2),
+                g_ci=_ci(s.g_av_ci),
             )
         tables[s.domain].append(row)
     instruments = []
@@ -184,12 +224,23 @@ def appendix(result: AnalysisResult, registry: Any, ranges: dict | None = None) 
         if iid in seen:
             continue
         seen.add(iid)
-        entry = {"id": iid, "title": s.instrument_title or iid, "short": s.short_title or iid,
-                 "domain": s.domain, "citation": "", "licence": "", "attribution": ""}
+        entry = {
+            "id": iid,
+            "title": s.instrument_title or iid,
+            "short": s.short_title or iid,
+            "domain": s.domain,
+            "citation": "",
+            "licence": "",
+            "attribution": "",
+        }
         if registry is not None and iid in registry:
             inst = registry.get(iid)
-            entry.update(title=inst.title, short=inst.short_title, citation=inst.citation,
-                         licence=f"{inst.licence.status.value}. {inst.licence.note}".strip(),
-                         attribution=inst.licence.attribution)
+            entry.update(
+                title=inst.title,
+                short=inst.short_title,
+                citation=inst.citation,
+                licence=f"{inst.licence.status.value}. {inst.licence.note}".strip(),
+                attribution=inst.licence.attribution,
+            )
         instruments.append(entry)
     return {"recovery": tables["recovery"], "clinical": tables["clinical"], "instruments": instruments}

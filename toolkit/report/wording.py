@@ -100,8 +100,7 @@ def significance(p_adjusted: Value, direction: str) -> str:
         return f"The change is statistically significant after adjustment for multiple comparisons ({p_text})."
     if clear:
         return (
-            "After adjustment for the number of outcomes tested, the change could still be"
-            f" due to chance ({p_text})."
+            f"After adjustment for the number of outcomes tested, the change could still be due to chance ({p_text})."
         )
     if p < ALPHA:
         return f"The adjusted test ({p_text}) and the effect-size interval disagree, so read this result with caution."
@@ -203,7 +202,11 @@ def reliable_change_sentence(rci: ReliableChange | None, n_pairs: Value, unit: s
         return ""
     thr = num(threshold, 1 if threshold % 1 else 0)
     parts = [f"A change of at least {thr} {unit} counts as reliable."]
-    named = [("improved", "reliably improved"), ("unchanged", "showed no reliable change"), ("deteriorated", "reliably deteriorated")]
+    named = [
+        ("improved", "reliably improved"),
+        ("unchanged", "showed no reliable change"),
+        ("deteriorated", "reliably deteriorated"),
+    ]
     shown = []
     for key, words in named:
         value = getattr(rci, key)
@@ -216,7 +219,9 @@ def reliable_change_sentence(rci: ReliableChange | None, n_pairs: Value, unit: s
     recovered, clinical = rci.recovered, rci.n_clinical_pre
     if recovered is not None and clinical is not None:
         if is_suppressed(recovered) or is_suppressed(clinical):
-            parts.append(f"Recovered (reliable improvement ending below the clinical cut-off): {recovered} of {clinical} who started in the clinical range.")
+            parts.append(
+                f"Recovered (reliable improvement ending below the clinical cut-off): {recovered} of {clinical} who started in the clinical range."
+            )
         elif (known(clinical) or 0) > 0:
             parts.append(
                 f"Of the {count(clinical)} people who started in the clinical range, {count(recovered)}"
@@ -249,8 +254,10 @@ def attrition_summary(rows: list[tuple[AttritionRow, str, str]]) -> str:
         return ""
     text = "People who did not complete follow-up " + " and ".join(parts) + "."
     if worse:
-        text += (" The people with both scores may therefore not represent everyone who enrolled, and the"
-                 " change they show may be more favourable than it would be for everyone.")
+        text += (
+            " The people with both scores may therefore not represent everyone who enrolled, and the"
+            " change they show may be more favourable than it would be for everyone."
+        )
     return text
 
 

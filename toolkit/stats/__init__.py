@@ -30,7 +30,19 @@ from toolkit.stats.significance import PairedT
 from toolkit.stats.significance import wilcoxon_p
 
 __all__ = [
-    "Z95", "Ancova", "PairedT", "adjust_p", "ancova_two_groups", "cronbach_alpha", "d_z", "g_av",
-    "g_av_from_moments", "hedges_j", "orientation", "paired_t", "rci_threshold",
-    "reliable_change_categories", "wilcoxon_p",
+    "Z95",
+    "Ancova",
+    "PairedT",
+    "adjust_p",
+    "ancova_two_groups",
+    "cronbach_alpha",
+    "d_z",
+    "g_av",
+    "g_av_from_moments",
+    "hedges_j",
+    "orientation",
+    "paired_t",
+    "rci_threshold",
+    "reliable_change_categories",
+    "wilcoxon_p",
 ]

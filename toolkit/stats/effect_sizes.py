@@ -42,9 +42,7 @@ def hedges_j(df: float | np.ndarray) -> float | np.ndarray:
     return 1.0 - 3.0 / (4.0 * float(df) - 1.0)
 
 
-def g_av_from_moments(
-    n: np.ndarray, mean_diff: np.ndarray, var_pre: np.ndarray, var_post: np.ndarray
-) -> np.ndarray:
+def g_av_from_moments(n: np.ndarray, mean_diff: np.ndarray, var_pre: np.ndarray, var_post: np.ndarray) -> np.ndarray:
     """Hedges' g_av for many groups at once from their moments.
 
     d_av = mean(post - pre) / sqrt((var_pre + var_post) / 2) and

@@ -45,9 +45,7 @@ def update_alerts(
         return AlertOutcome([], False)
     have = {
         a.item_id: a
-        for a in session.scalars(
-            select(Alert).where(Alert.administration_id == adm.id, Alert.item_id.in_(list(rules)))
-        )
+        for a in session.scalars(select(Alert).where(Alert.administration_id == adm.id, Alert.item_id.in_(list(rules))))
     }
     new: list[Alert] = []
     refired = False

@@ -39,9 +39,7 @@ def check_answer(inst: Instrument, item: Item, value: float | None, risk_decline
     """Raise :class:`TamperedInputError` unless ``value`` is a possible answer to ``item``."""
     if value is DECLINED:
         if not allows_decline(inst, item, risk_decline):
-            raise TamperedInputError(
-                f"{item.id}: this question cannot be declined; choose one of the answers"
-            )
+            raise TamperedInputError(f"{item.id}: this question cannot be declined; choose one of the answers")
         return
     from toolkit.instruments.schema import ChoiceScale  # loaded already: inst is an Instrument
 
@@ -54,14 +52,10 @@ def check_answer(inst: Instrument, item: Item, value: float | None, risk_decline
         raise TamperedInputError(f"{item.id}: {value!r} is not an answer on this question's scale")
 
 
-def page_instrument(
-    registry: Registry, ks: KioskSession, page_index: int
-) -> tuple[dict, Instrument]:
+def page_instrument(registry: Registry, ks: KioskSession, page_index: int) -> tuple[dict, Instrument]:
     """The plan entry and instrument of a page; a page out of reach is tampering."""
     if not 0 <= page_index < ks.page_count or page_index > ks.furthest_page:
-        raise TamperedInputError(
-            f"page {page_index}: not a page of this session yet; go back to the current page"
-        )
+        raise TamperedInputError(f"page {page_index}: not a page of this session yet; go back to the current page")
     page = ks.plan[page_index]
     return page, registry.get(page["instrument"], page["version"])
 
@@ -73,9 +67,7 @@ def validate_answers(
     page, inst = page_instrument(registry, ks, page_index)
     unknown = sorted(set(answers) - set(page["items"]))
     if unknown:
-        raise TamperedInputError(
-            f"{', '.join(unknown)}: not a question on page {page_index}; reload the page"
-        )
+        raise TamperedInputError(f"{', '.join(unknown)}: not a question on page {page_index}; reload the page")
     risk_decline = ks.participant.program.risk_decline
     for item_id, value in answers.items():
         check_answer(inst, inst.item(item_id), value, risk_decline)

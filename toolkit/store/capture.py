@@ -56,9 +56,7 @@ class SaveResult:
         return self.page_index + 1
 
 
-def _administration(
-    session: Session, ks: KioskSession, inst: Instrument, when: PageTimes
-) -> Administration:
+def _administration(session: Session, ks: KioskSession, inst: Instrument, when: PageTimes) -> Administration:
     adm = session.scalar(
         select(Administration).where(
             Administration.participant_id == ks.participant_id,
@@ -202,9 +200,7 @@ def _save_once(
     alerts = update_alerts(session, ks, adm, inst, answers, changed, when)
     session.flush()
     answered = session.scalar(
-        select(func.count())
-        .select_from(ItemResponse)
-        .where(ItemResponse.administration_id == adm.id)
+        select(func.count()).select_from(ItemResponse).where(ItemResponse.administration_id == adm.id)
     )
     if answered >= len(inst.items) and adm.status != "complete":
         adm.status, adm.completed_at = "complete", when.answered_at
@@ -236,6 +232,4 @@ def accepts_pages(ks: KioskSession, offline: bool) -> bool:
 def _replayed(ks: KioskSession, prior: PageSave) -> SaveResult:
     if prior.kiosk_session_id != ks.id:
         raise TamperedInputError("submission key: belongs to another session; reload the page")
-    return SaveResult(
-        page_index=prior.page_index, replayed=True, complete=ks.status in ("complete", "stopped")
-    )
+    return SaveResult(page_index=prior.page_index, replayed=True, complete=ks.status in ("complete", "stopped"))

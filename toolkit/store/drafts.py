@@ -35,15 +35,11 @@ def save_draft(
     on: once that page has been saved, a late draft of it is stale and is
     ignored. Returns True when the draft was kept.
     """
-    if rendered_key and session.scalar(
-        select(PageSave.id).where(PageSave.submission_key == rendered_key)
-    ):
+    if rendered_key and session.scalar(select(PageSave.id).where(PageSave.submission_key == rendered_key)):
         return False
     answers = dict(list(fields.items())[:MAX_DRAFT_FIELDS])
     draft = session.scalar(
-        select(PageDraft).where(
-            PageDraft.kiosk_session_id == ks.id, PageDraft.page_index == page_index
-        )
+        select(PageDraft).where(PageDraft.kiosk_session_id == ks.id, PageDraft.page_index == page_index)
     )
     if draft is None:
         session.add(PageDraft(kiosk_session_id=ks.id, page_index=page_index, answers=answers))
@@ -55,9 +51,7 @@ def save_draft(
 def load_draft(session: Session, ks: KioskSession, page_index: int) -> dict[str, str]:
     """The draft of a page (form field -> value), or an empty dict."""
     answers = session.scalar(
-        select(PageDraft.answers).where(
-            PageDraft.kiosk_session_id == ks.id, PageDraft.page_index == page_index
-        )
+        select(PageDraft.answers).where(PageDraft.kiosk_session_id == ks.id, PageDraft.page_index == page_index)
     )
     return dict(answers or {})
 

@@ -43,9 +43,7 @@ class MissingAnswersError(StoreError):
 
     def __init__(self, item_ids: list[str]) -> None:
         self.item_ids = list(item_ids)
-        super().__init__(
-            f"answers missing for {', '.join(self.item_ids)}; answer every question on the page"
-        )
+        super().__init__(f"answers missing for {', '.join(self.item_ids)}; answer every question on the page")
 
 
 class SessionClosedError(StoreError):

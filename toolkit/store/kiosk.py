@@ -77,9 +77,7 @@ def start_session(
     """
     program = participant.program
     if wave.program_id != program.id:
-        raise StoreError(
-            f"wave: '{wave.name}' belongs to another program; pick a wave of {program.slug}"
-        )
+        raise StoreError(f"wave: '{wave.name}' belongs to another program; pick a wave of {program.slug}")
     done = set(
         session.scalars(
             select(Administration.instrument_id).where(

@@ -79,8 +79,5 @@ def password_problem(password: str, email: str | None = None, field: str = "pass
     if (email and lower.strip() == email.strip().lower()) or letters in _context_words(email):
         return f"{field}: is your email address or the name of this service; choose another — {HOW}"
     if is_breached(password):
-        return (
-            f"{field}: is on a list of common or breached passwords that attackers try first;"
-            f" choose another — {HOW}"
-        )
+        return f"{field}: is on a list of common or breached passwords that attackers try first; choose another — {HOW}"
     return None

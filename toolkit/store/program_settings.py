@@ -107,9 +107,7 @@ def check_idle_timeout(seconds: int) -> int:
     """Seconds without a touch before the tablet locks: 30-3600."""
     low, high = IDLE_RANGE
     if isinstance(seconds, bool) or not isinstance(seconds, int) or not low <= seconds <= high:
-        raise fail(
-            "idle_timeout_s", f"{_seconds(seconds)} is out of range; use between {low} and {high} seconds"
-        )
+        raise fail("idle_timeout_s", f"{_seconds(seconds)} is out of range; use between {low} and {high} seconds")
     return seconds
 
 
@@ -117,9 +115,7 @@ def check_crisis(text: str, language: str) -> str | None:
     """A custom crisis message, or None (blank) for the default 988 Lifeline text."""
     text = (text or "").strip()
     if len(text) > MAX_CRISIS:
-        raise fail(
-            f"crisis_{language}", f"{len(text)} characters is too long; keep it under {MAX_CRISIS}"
-        )
+        raise fail(f"crisis_{language}", f"{len(text)} characters is too long; keep it under {MAX_CRISIS}")
     return text or None
 
 
@@ -137,8 +133,7 @@ def check_time_zone(name: str) -> str:
         hint = did_you_mean(name, _zones()).removeprefix("; ")
         raise fail(
             "time_zone",
-            f"'{name}' is not a time zone; "
-            + (hint or "use an IANA name such as America/New_York or Europe/Madrid"),
+            f"'{name}' is not a time zone; " + (hint or "use an IANA name such as America/New_York or Europe/Madrid"),
         )
     return name
 

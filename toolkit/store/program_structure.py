@@ -68,9 +68,7 @@ def check_battery(
     versions = versions or {}
     ids = [b.strip() for b in battery if b and b.strip()]
     if not ids:
-        raise StoreError(
-            "battery: no instruments chosen; choose at least one, e.g. phq9,gse", field="battery"
-        )
+        raise StoreError("battery: no instruments chosen; choose at least one, e.g. phq9,gse", field="battery")
     out: list[tuple[str, int]] = []
     for instrument_id in ids:
         if any(instrument_id == seen for seen, _ in out):
@@ -171,8 +169,7 @@ def set_battery(session: Session, program: Program, entries: Sequence[tuple[str,
     wanted = {instrument_id for instrument_id, _ in entries}
     removed = [b for b in program.battery if b.instrument_id not in wanted]
     ordered = [
-        by_id.get(instrument_id)
-        or BatteryEntry(instrument_id=instrument_id, instrument_version=version)
+        by_id.get(instrument_id) or BatteryEntry(instrument_id=instrument_id, instrument_version=version)
         for instrument_id, version in entries
     ]
     _reorder(session, program, "battery", removed, ordered)

@@ -256,9 +256,7 @@ def add_participant(
             f"code: '{code}' must be 1-40 letters, digits, '.', '_' or '-'; use the program's code, never a name",
             field="code",
         )
-    exists = session.scalar(
-        select(Participant).where(Participant.program_id == program.id, Participant.code == code)
-    )
+    exists = session.scalar(select(Participant).where(Participant.program_id == program.id, Participant.code == code))
     if exists is not None:
         raise DuplicateError(
             f"code: participant '{code}' is already enrolled in {program.slug}; find them in the list",
@@ -266,9 +264,7 @@ def add_participant(
         )
     site_row = None
     if site:
-        site_row = session.scalar(
-            select(Site).where(Site.program_id == program.id, Site.name == site)
-        )
+        site_row = session.scalar(select(Site).where(Site.program_id == program.id, Site.name == site))
         if site_row is None:
             site_row = Site(program=program, name=site)
             session.add(site_row)

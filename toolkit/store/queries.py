@@ -37,15 +37,11 @@ def _item_order(session: Session, program: Program, item_ids: set[str]) -> list[
     ordered: list[str] = []
     for entry in program.battery:
         if entry.instrument_id in registry:
-            ordered += [
-                it.id for it in registry.get(entry.instrument_id).items if it.id in item_ids
-            ]
+            ordered += [it.id for it in registry.get(entry.instrument_id).items if it.id in item_ids]
     return ordered + sorted(item_ids - set(ordered))
 
 
-def wide_responses(
-    session: Session, program_slug: str, waves: list[str] | None = None
-) -> pd.DataFrame:
+def wide_responses(session: Session, program_slug: str, waves: list[str] | None = None) -> pd.DataFrame:
     """Item responses of a program as one row per participant and wave.
 
     Columns: ``participant`` (code), ``wave`` (name), ``site``, ``group``, then
@@ -76,17 +72,13 @@ def wide_responses(
     if waves is not None:
         query = query.where(Wave.name.in_(list(waves)))
     rows = session.execute(query).all()
-    long = pd.DataFrame(
-        rows, columns=["participant", "wave", "position", "site", "group", "item", "value"]
-    )
+    long = pd.DataFrame(rows, columns=["participant", "wave", "position", "site", "group", "item", "value"])
     long["value"] = pd.to_numeric(long["value"], errors="coerce").astype("float64")
     items = _item_order(session, program, set(long["item"]))
     if long.empty:
         return pd.DataFrame({c: pd.Series(dtype="object") for c in ID_COLUMNS})
     keys = ["participant", "position", "wave"]
-    wide = long.pivot_table(
-        index=keys, columns="item", values="value", aggfunc="first", dropna=False
-    )
+    wide = long.pivot_table(index=keys, columns="item", values="value", aggfunc="first", dropna=False)
     wide = wide.reindex(columns=items).astype("float64")
     people = long.drop_duplicates(keys).set_index(keys)[["site", "group"]]
     out = people.join(wide).reset_index().sort_values(["participant", "position"], kind="stable")
@@ -172,18 +164,14 @@ def baseline_dates(session: Session, program: Program) -> dict[int, date]:
     return {pid: local_date(when, program.time_zone) for pid, when in first.items()}
 
 
-def followups_due(
-    session: Session, program: Program, today: date | None = None
-) -> dict[int, list[Wave]]:
+def followups_due(session: Session, program: Program, today: date | None = None) -> dict[int, list[Wave]]:
     """Participant id -> the follow-up waves due on ``today``, for participants with any due.
 
     ``today`` defaults to today in the program's time zone; the rule is
     :func:`toolkit.store.schedule.due_waves`.
     """
     today = today or today_in(program.time_zone)
-    return participants_due(
-        program.waves, baseline_dates(session, program), waves_done(session, program), today
-    )
+    return participants_due(program.waves, baseline_dates(session, program), waves_done(session, program), today)
 
 
 def dashboard_counts(session: Session, program: Program, *, today: date | None = None) -> dict:
@@ -193,9 +181,7 @@ def dashboard_counts(session: Session, program: Program, *, today: date | None =
     until it is done; waves without a due date are never counted. ``today``
     defaults to today in the program's time zone.
     """
-    enrolled = session.scalar(
-        select(func.count()).select_from(Participant).where(Participant.program_id == program.id)
-    )
+    enrolled = session.scalar(select(func.count()).select_from(Participant).where(Participant.program_id == program.id))
     return {
         "enrolled": enrolled,
         "due": len(followups_due(session, program, today)),

@@ -26,8 +26,18 @@ from toolkit.schedule import window_dates
 from toolkit.store.errors import StoreError
 
 __all__ = [
-    "Scheduled", "WaveSpec", "as_spec", "due_date", "due_waves", "format_waves", "local_date", "parse_waves",
-    "participants_due", "split_specs", "today_in", "window_dates",
+    "Scheduled",
+    "WaveSpec",
+    "as_spec",
+    "due_date",
+    "due_waves",
+    "format_waves",
+    "local_date",
+    "parse_waves",
+    "participants_due",
+    "split_specs",
+    "today_in",
+    "window_dates",
 ]
 
 

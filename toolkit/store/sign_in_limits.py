@@ -96,9 +96,7 @@ def reserve(session: Session, keys: list[Key]) -> float:
     session.rollback()
     begin_write(session)
     _ensure_rows(session, keys, at)
-    rows = [
-        session.get(SignInLimit, key, with_for_update=True, populate_existing=True) for key in keys
-    ]
+    rows = [session.get(SignInLimit, key, with_for_update=True, populate_existing=True) for key in keys]
     waits = []
     for row in rows:
         opens = row.last_at + timedelta(seconds=LIMITS[row.scope].wait_after(_effective(row, at)))

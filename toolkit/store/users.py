@@ -107,9 +107,7 @@ def create_user(
         raise StoreError(f"role: '{role}' is not a role; use one of {', '.join(ROLES)}", field="role")
     require_good_password(password, email)
     if session.scalar(select(StaffUser).where(StaffUser.email == email)) is not None:
-        raise DuplicateError(
-            f"email: a user '{email}' already exists; choose another email", field="email"
-        )
+        raise DuplicateError(f"email: a user '{email}' already exists; choose another email", field="email")
     programs = []
     for slug in program_slugs:
         program = session.scalar(select(Program).where(Program.slug == slug))

@@ -58,8 +58,13 @@ def users():
         if form.validate():
             try:
                 create_user(
-                    db, form.email.data, form.password.data, form.role.data, form.programs.data,
-                    change_required=True, by_staff_id=current_user.id,
+                    db,
+                    form.email.data,
+                    form.password.data,
+                    form.role.data,
+                    form.programs.data,
+                    change_required=True,
+                    by_staff_id=current_user.id,
                 )
                 db.commit()
                 flash(f"User {form.email.data} added. They choose their own password at first sign-in.", "ok")
@@ -138,8 +143,14 @@ def add_program():
         name, waves, battery = settings.pop("name"), settings.pop("waves"), settings.pop("battery")
         try:
             program = create_program(
-                db, get_registry(), form.slug.data.strip(), name, waves, battery,
-                staff_id=current_user.id, **settings,
+                db,
+                get_registry(),
+                form.slug.data.strip(),
+                name,
+                waves,
+                battery,
+                staff_id=current_user.id,
+                **settings,
             )
             db.commit()
             flash(f"Program {program.name} added.", "ok")

@@ -142,9 +142,9 @@ def _answer_text(inst: Instrument | None, item_id: str, value, declined) -> str:
 
 def _answers(session: Session, adm_ids: set[int]) -> dict[int, dict[str, tuple[float | None, bool]]]:
     out: dict[int, dict[str, tuple[float | None, bool]]] = {}
-    query = select(ItemResponse.administration_id, ItemResponse.item_id, ItemResponse.value, ItemResponse.declined).where(
-        ItemResponse.administration_id.in_(adm_ids)
-    )
+    query = select(
+        ItemResponse.administration_id, ItemResponse.item_id, ItemResponse.value, ItemResponse.declined
+    ).where(ItemResponse.administration_id.in_(adm_ids))
     for adm_id, item_id, value, declined in session.execute(query):
         out.setdefault(adm_id, {})[item_id] = (value, declined)
     return out

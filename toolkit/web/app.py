@@ -128,14 +128,14 @@ def _error_page(code: int):
             if lang in current_app.config["LANGUAGES"]:
                 g.language = lang
             title = _("This page has expired") if expired else _("Something went wrong")
-            message = _(
-                "Nothing you saved is lost. Tap the button to go back to the survey, or ask a staff member."
-            )
+            message = _("Nothing you saved is lost. Tap the button to go back to the survey, or ask a staff member.")
             back = url_for("kiosk.start")
             return render_template("error.html", code=code, title=title, message=message, back=back, kiosk=True), code
         if expired:
             title = _("Form expired")
-            message = _("This form was not accepted because its security token is missing or out of date. Go back, reload the page and try again.")
+            message = _(
+                "This form was not accepted because its security token is missing or out of date. Go back, reload the page and try again."
+            )
         else:
             title = str(ERROR_TITLES.get(code, code))
             message = getattr(exc, "description", "") or title

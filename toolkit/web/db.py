@@ -18,11 +18,17 @@ if TYPE_CHECKING:
     from toolkit.instruments import Registry
 
 SLOW_HASH_ENDPOINTS = frozenset({"auth.login_post", "kiosk.unlock_post"})
-OWN_TRANSACTIONS = frozenset({
-    "kiosk.sync",  # one short write transaction per queued item
-    "kiosk.service_worker", "kiosk.manifest", "kiosk.offline_lock",  # read nothing
-    "kiosk.offline_pack", "kiosk.offline_page", "kiosk.offline_screen",  # read only
-})
+OWN_TRANSACTIONS = frozenset(
+    {
+        "kiosk.sync",  # one short write transaction per queued item
+        "kiosk.service_worker",
+        "kiosk.manifest",
+        "kiosk.offline_lock",  # read nothing
+        "kiosk.offline_pack",
+        "kiosk.offline_page",
+        "kiosk.offline_screen",  # read only
+    }
+)
 """Kiosk requests that do not take SQLite's write lock for the whole request."""
 
 

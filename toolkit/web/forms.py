@@ -50,7 +50,11 @@ class StartSessionForm(FlaskForm):
 
 class AcknowledgeForm(FlaskForm):
     note = TextAreaField(
-        "What was done", validators=[DataRequired(message="Write what was done (for example: talked with them, safety plan reviewed)."), Length(max=2000)]
+        "What was done",
+        validators=[
+            DataRequired(message="Write what was done (for example: talked with them, safety plan reviewed)."),
+            Length(max=2000),
+        ],
     )
 
 
@@ -69,7 +73,9 @@ class PasswordChangeForm(FlaskForm):
     """A staff member's new password: the current one, then the new one twice (the policy applies)."""
 
     current_password = PasswordField(
-        "Current password", validators=[InputRequired(), Length(max=MAX_LENGTH)], render_kw={"autocomplete": "current-password"}
+        "Current password",
+        validators=[InputRequired(), Length(max=MAX_LENGTH)],
+        render_kw={"autocomplete": "current-password"},
     )
     new_password = PasswordField(
         f"New password ({MIN_LENGTH} to {MAX_LENGTH} characters)",
@@ -83,5 +89,13 @@ class PasswordChangeForm(FlaskForm):
 
 class PinForm(FlaskForm):
     password = PasswordField("Your password", validators=[DataRequired(), Length(max=200)])
-    pin = PasswordField("New PIN (4 to 8 digits)", validators=[DataRequired(), Length(min=4, max=8)], render_kw={"inputmode": "numeric", "autocomplete": "off"})
-    pin_again = PasswordField("The same PIN again", validators=[DataRequired(), Length(max=8)], render_kw={"inputmode": "numeric", "autocomplete": "off"})
+    pin = PasswordField(
+        "New PIN (4 to 8 digits)",
+        validators=[DataRequired(), Length(min=4, max=8)],
+        render_kw={"inputmode": "numeric", "autocomplete": "off"},
+    )
+    pin_again = PasswordField(
+        "The same PIN again",
+        validators=[DataRequired(), Length(max=8)],
+        render_kw={"inputmode": "numeric", "autocomplete": "off"},
+    )

@@ -57,9 +57,7 @@ def require_password_change():
 def change():
     form = PasswordChangeForm(formdata=None)
     restore_form(form)
-    return render_template(
-        "auth/password.html", form=form, required=current_user.password_change_required
-    )
+    return render_template("auth/password.html", form=form, required=current_user.password_change_required)
 
 
 @bp.route("/password", methods=["POST"])

@@ -74,16 +74,23 @@ class ProgramSettingsForm(FlaskForm):
     """Every setting of a program except the battery rows, which are added per instrument."""
 
     name = StringField("Program name", validators=[InputRequired("name: the program needs a name"), Length(max=200)])
-    waves = StringField("Waves, in order", validators=[InputRequired("waves: name at least a baseline, e.g. baseline,3month:+90,exit")])
+    waves = StringField(
+        "Waves, in order", validators=[InputRequired("waves: name at least a baseline, e.g. baseline,3month:+90,exit")]
+    )
     battery = HiddenField()  # carries the battery's errors; the choice is in the rows
     page_mode = SelectField("Kiosk pages", choices=PAGE_MODE_CHOICES)
     idle_timeout_s = IntegerField(
         "Idle timeout (seconds)",
-        validators=[InputRequired("idle timeout: write a number of seconds"), NumberRange(30, 3600, "idle timeout: use between 30 and 3600 seconds")],
+        validators=[
+            InputRequired("idle timeout: write a number of seconds"),
+            NumberRange(30, 3600, "idle timeout: use between 30 and 3600 seconds"),
+        ],
     )
     read_aloud = BooleanField("Show the read-aloud (speaker) button")
     risk_decline = BooleanField("Risk items (such as PHQ-9 item 9) may offer “prefer not to answer”")
-    time_zone = StringField("Time zone", validators=[InputRequired("time zone: write an IANA name such as America/New_York")])
+    time_zone = StringField(
+        "Time zone", validators=[InputRequired("time zone: write an IANA name such as America/New_York")]
+    )
     crisis_en = TextAreaField("Crisis message, English", validators=[Length(max=2000)])
     crisis_es = TextAreaField("Crisis message, Spanish", validators=[Length(max=2000)])
     alert_emails = TextAreaField("Alert emails (told at once)")
@@ -95,7 +102,10 @@ class ProgramSettingsForm(FlaskForm):
 class NewProgramForm(ProgramSettingsForm):
     """A new program: a slug, then the same settings."""
 
-    slug = StringField("Short name (slug)", validators=[InputRequired("slug: write a short name such as eastside-respite"), Length(max=40)])
+    slug = StringField(
+        "Short name (slug)",
+        validators=[InputRequired("slug: write a short name such as eastside-respite"), Length(max=40)],
+    )
 
 
 def battery_rows(registry: Registry, program: Program | None = None) -> list[BatteryRow]:
@@ -131,7 +141,10 @@ def form_for(
             row.order,
             IntegerField(
                 f"Order of {row.short_title}",
-                validators=[Optional(), NumberRange(1, 99, f"battery: the order of {row.short_title} is a number from 1 to 99")],
+                validators=[
+                    Optional(),
+                    NumberRange(1, 99, f"battery: the order of {row.short_title} is a number from 1 to 99"),
+                ],
             ),
         )
     return Form(**kwargs)

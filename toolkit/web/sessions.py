@@ -45,7 +45,9 @@ def _minutes(name: str, default: int) -> timedelta:
     if value is None:
         return timedelta(minutes=default)
     if not value.isdigit() or not 1 <= int(value) <= 7 * 24 * 60:
-        raise RuntimeError(f"{name}: '{value}' is not a number of minutes from 1 to 10080; unset it for the default ({default})")
+        raise RuntimeError(
+            f"{name}: '{value}' is not a number of minutes from 1 to 10080; unset it for the default ({default})"
+        )
     return timedelta(minutes=int(value))
 
 

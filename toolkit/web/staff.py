@@ -82,7 +82,9 @@ def program(slug: str):
             abort(404)  # evaluators read; they do not enrol
         if form.validate():
             try:
-                add_participant(db, prog, form.code.data, site=form.site.data, group=form.group.data, staff_id=current_user.id)
+                add_participant(
+                    db, prog, form.code.data, site=form.site.data, group=form.group.data, staff_id=current_user.id
+                )
                 db.commit()
                 flash(f"Participant {form.code.data} enrolled.", "ok")
                 return see_other(url_for("staff.program", slug=slug))
@@ -92,7 +94,9 @@ def program(slug: str):
         stash_form(form)
         return see_other(url_for("staff.program", slug=slug))
     restore_form(form)
-    participants = db.scalars(select(Participant).where(Participant.program_id == prog.id).order_by(Participant.code)).all()
+    participants = db.scalars(
+        select(Participant).where(Participant.program_id == prog.id).order_by(Participant.code)
+    ).all()
     done = waves_done(db, prog)
     return render_template(
         "staff/program.html",
@@ -116,7 +120,9 @@ def start(slug: str):
     form = _start_form(prog)
     if not form.validate_on_submit():
         abort(400, "Choose a participant and a wave.")
-    participant = db.scalar(select(Participant).where(Participant.program_id == prog.id, Participant.code == form.participant.data.strip()))
+    participant = db.scalar(
+        select(Participant).where(Participant.program_id == prog.id, Participant.code == form.participant.data.strip())
+    )
     if participant is None:
         flash(f"No participant '{form.participant.data}' in {prog.name}; enrol them first.", "error")
         return redirect(url_for("staff.program", slug=slug), code=303)

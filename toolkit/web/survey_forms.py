@@ -56,7 +56,11 @@ class CountField(IntegerField):
     """
 
     def process_formdata(self, valuelist: list[str]) -> None:
-        if valuelist and valuelist[0] != "" and not (valuelist[0].isascii() and valuelist[0].isdigit() and len(valuelist[0]) <= 9):
+        if (
+            valuelist
+            and valuelist[0] != ""
+            and not (valuelist[0].isascii() and valuelist[0].isdigit() and len(valuelist[0]) <= 9)
+        ):
             self.data = None
             raise ValueError(self.gettext("Not a valid integer value."))
         super().process_formdata(valuelist)
@@ -103,7 +107,9 @@ def _build(
         declinable = allows_decline(inst, item, risk_decline)
         text = local(item.text, lang)
         if isinstance(scale, ChoiceScale):
-            choices = [SelectChoice(value_text(o.value), local(o.label, lang) or value_text(o.value)) for o in scale.options]
+            choices = [
+                SelectChoice(value_text(o.value), local(o.label, lang) or value_text(o.value)) for o in scale.options
+            ]
             if declinable:
                 choices.append(SelectChoice(DECLINE_VALUE, _("Prefer not to say")))
             fields[item_id] = RadioField(text, choices=choices, validators=[_required()])
@@ -111,17 +117,24 @@ def _build(
         elif isinstance(scale, CountScale):
             fields[item_id] = CountField(
                 text,
-                validators=[Optional(), NumberRange(scale.min, scale.max, message=_("Enter a whole number from %(low)s to %(high)s.", low=scale.min, high=scale.max))],
+                validators=[
+                    Optional(),
+                    NumberRange(
+                        scale.min,
+                        scale.max,
+                        message=_("Enter a whole number from %(low)s to %(high)s.", low=scale.min, high=scale.max),
+                    ),
+                ],
             )
             if declinable:
                 fields[item_id + DECLINE_SUFFIX] = BooleanField(_("Prefer not to say"))
-            questions.append(Question(item_id, text, "count", declinable, local(scale.unit, lang), scale.min, scale.max))
+            questions.append(
+                Question(item_id, text, "count", declinable, local(scale.unit, lang), scale.min, scale.max)
+            )
     return type("InstrumentPageForm", (PageForm,), fields), tuple(questions)
 
 
-def check_untampered(
-    formdata: MultiDict, inst: Instrument, items: list[str], risk_decline: bool = False
-) -> None:
+def check_untampered(formdata: MultiDict, inst: Instrument, items: list[str], risk_decline: bool = False) -> None:
     """Raise :class:`TamperedInputError` for fields or choice values no page of ours sends."""
     from toolkit.instruments.schema import ChoiceScale  # loaded already: inst is an Instrument
 

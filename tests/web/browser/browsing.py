@@ -16,7 +16,14 @@ ROOT = Path(__file__).resolve().parents[3]
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 AXE = Path(os.environ.get("AXE_CORE_JS", ROOT / ".cache/axe-core/node_modules/axe-core/axe.min.js"))
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 PASSWORD = "correct horse battery"
 
 
@@ -29,10 +36,11 @@ def missing(reason: str) -> None:
 
 def outcomes(*args: str, env: dict, stdin: str | None = None) -> str:
     """Run the ``outcomes`` command; fail the test with its output when it fails."""
-    done = subprocess.run([*OUTCOMES, *args], env=env, input=stdin, capture_output=True, text=True, timeout=120, check=False)
+    done = subprocess.run(
+        [*OUTCOMES, *args], env=env, input=stdin, capture_output=True, text=True, timeout=120, check=False
+    )
     assert done.returncode == 0, done.stderr + done.stdout
     return done.stdout
-
 
 
 class Server(ServeProcess):
@@ -76,7 +84,9 @@ def wait_until(page, expression: str, arg=None, timeout_s: float = 30.0, what: s
 
 def new_tablet(browser):
     """A fresh browser context at a tablet viewport with touch (a tablet of its own)."""
-    context = browser.new_context(viewport={"width": 820, "height": 1180}, has_touch=True, is_mobile=True, bypass_csp=True)
+    context = browser.new_context(
+        viewport={"width": 820, "height": 1180}, has_touch=True, is_mobile=True, bypass_csp=True
+    )
     return context, context.new_page()
 
 
@@ -90,7 +100,11 @@ def axe_check(page, source: str) -> None:
     """No serious or critical axe-core violation on the page as it is now."""
     page.add_script_tag(content=source)
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    bad = [f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']]}" for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    bad = [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']]}"
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
     assert not bad, "\n".join(bad)
 
 
@@ -124,5 +138,10 @@ def hand_over(page, base: str, code: str, program: str = "east", language: str =
     page.wait_for_selector("#page-form")
     ref = page.get_attribute("#page-form", "data-ref")
     if cached:
-        wait_until(page, "ref => KioskStore.get('sessions', ref).then(s => !!(s && s.cached))", ref, what="the session's pages cached")
+        wait_until(
+            page,
+            "ref => KioskStore.get('sessions', ref).then(s => !!(s && s.cached))",
+            ref,
+            what="the session's pages cached",
+        )
     return ref

@@ -61,18 +61,83 @@ def server(request, tmp_path_factory):
         sink.start()
         stack.callback(sink.stop)
         env = {
-            **os.environ, "DATABASE_URL": database, "OUTCOMES_INSTANCE": str(folder / "instance"),
-            "OUTCOMES_SMTP_URL": f"smtp://127.0.0.1:{sink.port}", "OUTCOMES_MAIL_FROM": "alerts@example.org",
+            **os.environ,
+            "DATABASE_URL": database,
+            "OUTCOMES_INSTANCE": str(folder / "instance"),
+            "OUTCOMES_SMTP_URL": f"smtp://127.0.0.1:{sink.port}",
+            "OUTCOMES_MAIL_FROM": "alerts@example.org",
         }
         outcomes("db", "upgrade", env=env)
-        outcomes("programs", "add", "east", "--name", "Eastside Respite", "--waves", "baseline,exit", "--battery", "phq9,gad7,service_use", env=env)
+        outcomes(
+            "programs",
+            "add",
+            "east",
+            "--name",
+            "Eastside Respite",
+            "--waves",
+            "baseline,exit",
+            "--battery",
+            "phq9,gad7,service_use",
+            env=env,
+        )
         # west: PHQ-9 on the second page (the first page is answered online, then the network drops)
-        outcomes("programs", "add", "west", "--name", "Westside Drop-in", "--waves", "baseline,exit", "--battery", "gad7,phq9,service_use", env=env)
+        outcomes(
+            "programs",
+            "add",
+            "west",
+            "--name",
+            "Westside Drop-in",
+            "--waves",
+            "baseline,exit",
+            "--battery",
+            "gad7,phq9,service_use",
+            env=env,
+        )
         # flip: one question per screen, no risk item (21 screens)
-        outcomes("programs", "add", "flip", "--name", "Flip House", "--waves", "baseline", "--battery", "gad7,k6,phq9", "--instrument-choice", "phq8", "--page-mode", "item", env=env)
-        outcomes("users", "add", "peer@example.org", "--role", "staff", "--program", "east", "--program", "west", "--program", "flip", "--password-stdin", env=env, stdin=PASSWORD + "\n")
-        outcomes("programs", "edit", "east", "--alert-email", "lead@example.org", "--escalate-email", "director@example.org",
-                 "--time-zone", "America/New_York", env=env)
+        outcomes(
+            "programs",
+            "add",
+            "flip",
+            "--name",
+            "Flip House",
+            "--waves",
+            "baseline",
+            "--battery",
+            "gad7,k6,phq9",
+            "--instrument-choice",
+            "phq8",
+            "--page-mode",
+            "item",
+            env=env,
+        )
+        outcomes(
+            "users",
+            "add",
+            "peer@example.org",
+            "--role",
+            "staff",
+            "--program",
+            "east",
+            "--program",
+            "west",
+            "--program",
+            "flip",
+            "--password-stdin",
+            env=env,
+            stdin=PASSWORD + "\n",
+        )
+        outcomes(
+            "programs",
+            "edit",
+            "east",
+            "--alert-email",
+            "lead@example.org",
+            "--escalate-email",
+            "director@example.org",
+            "--time-zone",
+            "America/New_York",
+            env=env,
+        )
         server = Server(folder, env, database)
         env["OUTCOMES_BASE_URL"] = server.url
         server.sink = sink
@@ -87,8 +152,19 @@ def server(request, tmp_path_factory):
 def axe_source():
     if not AXE.exists() and shutil.which("npm"):
         subprocess.run(
-            ["npm", "install", "--prefix", str(ROOT / ".cache/axe-core"), "--no-audit", "--no-fund", "--no-save", "axe-core@4"],
-            capture_output=True, timeout=180, check=False,
+            [
+                "npm",
+                "install",
+                "--prefix",
+                str(ROOT / ".cache/axe-core"),
+                "--no-audit",
+                "--no-fund",
+                "--no-save",
+                "axe-core@4",
+            ],
+            capture_output=True,
+            timeout=180,
+            check=False,
         )
     if not AXE.exists():
         missing("axe-core is missing; run `npm install --prefix .cache/axe-core --no-save axe-core@4`")
@@ -110,5 +186,3 @@ def tablet(browser):
     context, page = new_tablet(browser)
     yield page
     context.close()
-
-

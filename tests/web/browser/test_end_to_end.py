@@ -63,7 +63,9 @@ def test_spanish_battery_with_alert_end_to_end(server, tablet, axe_source):
     page.go_back()
     page.wait_for_load_state()
     assert page.locator("input[type=radio]:checked, input[type=number]").count() == 0
-    assert "lista para la siguiente persona" in page.inner_text("body") or "ready for the next person" in page.inner_text("body")
+    assert "lista para la siguiente persona" in page.inner_text(
+        "body"
+    ) or "ready for the next person" in page.inner_text("body")
     shot(page, "09-kiosk-back-after-end")
     axe_check(page, axe_source)
 
@@ -91,7 +93,9 @@ def test_spanish_battery_with_alert_end_to_end(server, tablet, axe_source):
     assert page.locator(".alert-banner").count() == 0
     shot(page, "11-staff-alert-acknowledged")
     axe_check(page, axe_source)
-    assert server.sql("SELECT count(*) FROM alerts WHERE acknowledged_at IS NOT NULL AND note LIKE 'Talked%'")[0][0] == 1
+    assert (
+        server.sql("SELECT count(*) FROM alerts WHERE acknowledged_at IS NOT NULL AND note LIKE 'Talked%'")[0][0] == 1
+    )
 
 
 def test_lock_screen_and_sign_in_are_accessible(server, tablet, axe_source):

@@ -56,7 +56,8 @@ def test_each_crisis_choice(server, tablet, axe_source, choice):
         page.wait_for_selector("text=Someone is on the way")
         asked = server.sql(
             "SELECT a.asked_for_staff_at FROM alerts a JOIN administrations d ON a.administration_id = d.id"
-            " JOIN participants p ON d.participant_id = p.id WHERE p.code = :code", code=code
+            " JOIN participants p ON d.participant_id = p.id WHERE p.code = :code",
+            code=code,
         )
         assert asked and asked[0][0] is not None
     elif choice == "continue":
@@ -71,7 +72,8 @@ def test_each_crisis_choice(server, tablet, axe_source, choice):
         assert status == [("stopped",)]
         assert server.sql(
             "SELECT count(*) FROM item_responses r JOIN administrations d ON r.administration_id = d.id"
-            " JOIN participants p ON d.participant_id = p.id WHERE p.code = :code", code=code
+            " JOIN participants p ON d.participant_id = p.id WHERE p.code = :code",
+            code=code,
         ) == [(9,)]
 
 
@@ -105,9 +107,23 @@ def test_language_switch_on_a_half_answered_page(server, tablet, axe_source):
     assert page.locator("html").get_attribute("lang") == "es"
     assert page.locator("input[type=radio]:checked").count() == 3
     text = page.inner_text("body")
-    for spanish in ("Página 1 de 3", "Siguiente", "Ayuda y números de crisis", "Poco interés o placer en hacer cosas", "Ningún día"):
+    for spanish in (
+        "Página 1 de 3",
+        "Siguiente",
+        "Ayuda y números de crisis",
+        "Poco interés o placer en hacer cosas",
+        "Ningún día",
+    ):
         assert spanish in text
-    for english in ("Page 1 of", "Next", "Back", "Help and crisis numbers", "Little interest or pleasure", "Not at all", "Over the last 2 weeks"):
+    for english in (
+        "Page 1 of",
+        "Next",
+        "Back",
+        "Help and crisis numbers",
+        "Little interest or pleasure",
+        "Not at all",
+        "Over the last 2 weeks",
+    ):
         assert english not in text
     assert "Encuesta" in page.title()
     shot(page, "23-kiosk-language-switched")
@@ -231,10 +247,13 @@ def test_pin_unlock_and_lock_out(server, tablet, axe_source):
     axe_check(page, axe_source)
     page.locator("tr", has_text="PIN-1").locator("button:has-text('English')").click()  # PIN-1's next wave
     page.wait_for_selector("#page-form")
-    assert "exit" in server.sql(
-        "SELECT w.name FROM kiosk_sessions k JOIN waves w ON k.wave_id = w.id JOIN participants p ON k.participant_id = p.id"
-        " WHERE p.code = 'PIN-1' ORDER BY k.id DESC"
-    )[0][0]
+    assert (
+        "exit"
+        in server.sql(
+            "SELECT w.name FROM kiosk_sessions k JOIN waves w ON k.wave_id = w.id JOIN participants p ON k.participant_id = p.id"
+            " WHERE p.code = 'PIN-1' ORDER BY k.id DESC"
+        )[0][0]
+    )
     page.goto(base + "/staff/")
     assert "/auth/login" in page.url  # the PIN never opened the staff pages
     # five wrong PINs lock it, and then the right one is refused too
@@ -273,9 +292,22 @@ def test_admin_program_pages_are_accessible(server, tablet, axe_source):
     page, base = tablet, server.url
     from browsing import outcomes
 
-    outcomes("users", "add", "admin@example.org", "--role", "admin", "--password-stdin", env=server.env, stdin=PASSWORD + "\n")
+    outcomes(
+        "users",
+        "add",
+        "admin@example.org",
+        "--role",
+        "admin",
+        "--password-stdin",
+        env=server.env,
+        stdin=PASSWORD + "\n",
+    )
     sign_in(page, base, "admin@example.org")
-    for path, name in (("/staff/admin/programs", "32-admin-programs"), ("/staff/admin/programs/east/settings", "33-admin-program-settings"), ("/staff/admin/programs/new", "34-admin-program-new")):
+    for path, name in (
+        ("/staff/admin/programs", "32-admin-programs"),
+        ("/staff/admin/programs/east/settings", "33-admin-program-settings"),
+        ("/staff/admin/programs/new", "34-admin-program-new"),
+    ):
         page.goto(base + path)
         page.wait_for_selector("h1")
         assert page.evaluate("document.documentElement.scrollWidth <= 820"), f"{path} scrolls sideways at 820 px"

@@ -51,13 +51,19 @@ def wait_sent(page, timeout_s: float = 30.0) -> None:
     except PlaywrightError as exc:  # the page went on to another while sending: that one sends too
         if "context was destroyed" not in str(exc) and "navigat" not in str(exc):
             raise
-    wait_until(page, f"() => window.KioskStore && {QUEUE_LENGTH}.then(n => n === 0)", timeout_s=timeout_s, what="the queue to be sent")
+    wait_until(
+        page,
+        f"() => window.KioskStore && {QUEUE_LENGTH}.then(n => n === 0)",
+        timeout_s=timeout_s,
+        what="the queue to be sent",
+    )
 
 
 def saved_pages(server, ref: str) -> list[tuple]:
     return server.sql(
         "SELECT ps.page_index, ps.offline FROM page_saves ps JOIN kiosk_sessions k ON ps.kiosk_session_id = k.id"
-        " WHERE k.ref = :ref ORDER BY ps.page_index", ref=ref,
+        " WHERE k.ref = :ref ORDER BY ps.page_index",
+        ref=ref,
     )
 
 
@@ -77,7 +83,9 @@ def test_answering_offline_with_a_risk_answer(server, browser, axe_source):
     shot(page, "40-kiosk-crisis-offline")
     page.click("button[value=continue]")
     page.wait_for_selector("input[type=number]")
-    page.wait_for_selector("#offline-note", state="visible", timeout=10_000)  # shown by the page script once it has loaded
+    page.wait_for_selector(
+        "#offline-note", state="visible", timeout=10_000
+    )  # shown by the page script once it has loaded
     assert "Saved on this tablet" in page.inner_text("#offline-note")
     shot(page, "41-kiosk-offline-indicator", full_page=False)
     axe_check(page, axe_source)
@@ -103,7 +111,9 @@ def test_answering_offline_with_a_risk_answer(server, browser, axe_source):
     # the locked tablet keeps no answers and no copies of the session
     page.goto(base + "/kiosk/lock")
     wait_until(page, "() => KioskStore.count('pages').then(n => n === 0)", what="no answers kept")
-    wait_until(page, "() => caches.keys().then(k => !k.some(n => n.startsWith('kiosk-session-')))", what="no copies kept")
+    wait_until(
+        page, "() => caches.keys().then(k => !k.some(n => n.startsWith('kiosk-session-')))", what="no copies kept"
+    )
     wait_until(page, "() => KioskStore.count('sessions').then(n => n === 0)", what="no session keys kept")
     context.close()
 
@@ -193,7 +203,8 @@ def test_five_tablets_flipping_offline_and_online_lose_and_repeat_nothing(server
             page.wait_for_function(
                 "shown => document.querySelector('[data-end-screen]') ||"
                 " (document.querySelector('fieldset.question') || {dataset: {}}).dataset.item !== shown",
-                arg=shown, timeout=30_000,
+                arg=shown,
+                timeout=30_000,
             )
     for t in tablets:
         page = t["page"]
@@ -232,7 +243,9 @@ def test_read_aloud_reads_the_question_in_the_pages_language(server, browser, ax
     button.wait_for(state="visible", timeout=10_000)  # shown by the script once it has found a voice
     button.click()
     spoken = page.evaluate("window.__spoken")
-    assert spoken[0][0] == "en" and spoken[0][1].startswith("Feeling nervous, anxious, or on edge. Not at all. Several days")
+    assert spoken[0][0] == "en" and spoken[0][1].startswith(
+        "Feeling nervous, anxious, or on edge. Not at all. Several days"
+    )
     shot(page, "42-kiosk-read-aloud", full_page=False)
     axe_check(page, axe_source)
     # no Spanish voice: in Spanish the button is hidden

@@ -38,9 +38,7 @@ class UTCDateTime(TypeDecorator):
         if value is None:
             return None
         if value.tzinfo is None:
-            raise ValueError(
-                "timestamps must be timezone-aware; use toolkit.store.models.base.utcnow()"
-            )
+            raise ValueError("timestamps must be timezone-aware; use toolkit.store.models.base.utcnow()")
         return value.astimezone(UTC)
 
     def process_result_value(self, value: datetime | None, dialect) -> datetime | None:

@@ -33,18 +33,14 @@ class KioskSession(Base):
 
     __tablename__ = "kiosk_sessions"
     __table_args__ = (
-        CheckConstraint(
-            "status IN ('active', 'paused', 'complete', 'stopped', 'cancelled')", name="status"
-        ),
+        CheckConstraint("status IN ('active', 'paused', 'complete', 'stopped', 'cancelled')", name="status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     ref: Mapped[str] = mapped_column(String(32), unique=True)
     token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id", ondelete="SET NULL"))
-    participant_id: Mapped[int] = mapped_column(
-        ForeignKey("participants.id", ondelete="CASCADE"), index=True
-    )
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"), index=True)
     wave_id: Mapped[int] = mapped_column(ForeignKey("waves.id", ondelete="CASCADE"))
     language: Mapped[str] = mapped_column(String(8), default="en")
     status: Mapped[str] = mapped_column(String(12), default="active")
@@ -77,9 +73,7 @@ class Administration(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    participant_id: Mapped[int] = mapped_column(
-        ForeignKey("participants.id", ondelete="CASCADE"), index=True
-    )
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"), index=True)
     wave_id: Mapped[int] = mapped_column(ForeignKey("waves.id", ondelete="CASCADE"), index=True)
     instrument_id: Mapped[str] = mapped_column(String(40))
     instrument_version: Mapped[int]
@@ -87,17 +81,13 @@ class Administration(Base):
     mode: Mapped[str] = mapped_column(String(8), default="tablet")
     language: Mapped[str] = mapped_column(String(8), default="en")
     submission_key: Mapped[str] = mapped_column(String(64), unique=True)
-    kiosk_session_id: Mapped[int | None] = mapped_column(
-        ForeignKey("kiosk_sessions.id", ondelete="SET NULL")
-    )
+    kiosk_session_id: Mapped[int | None] = mapped_column(ForeignKey("kiosk_sessions.id", ondelete="SET NULL"))
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
     completed_at: Mapped[datetime | None]
 
     participant: Mapped[Participant] = relationship()
     wave: Mapped[Wave] = relationship()
-    responses: Mapped[list[ItemResponse]] = relationship(
-        back_populates="administration", cascade="all, delete-orphan"
-    )
+    responses: Mapped[list[ItemResponse]] = relationship(back_populates="administration", cascade="all, delete-orphan")
 
 
 class ItemResponse(Base):
@@ -110,9 +100,7 @@ class ItemResponse(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    administration_id: Mapped[int] = mapped_column(
-        ForeignKey("administrations.id", ondelete="CASCADE"), index=True
-    )
+    administration_id: Mapped[int] = mapped_column(ForeignKey("administrations.id", ondelete="CASCADE"), index=True)
     item_id: Mapped[str] = mapped_column(String(40))
     value: Mapped[float | None]
     declined: Mapped[bool] = mapped_column(default=False)
@@ -139,9 +127,7 @@ class Alert(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    administration_id: Mapped[int] = mapped_column(
-        ForeignKey("administrations.id", ondelete="CASCADE"), index=True
-    )
+    administration_id: Mapped[int] = mapped_column(ForeignKey("administrations.id", ondelete="CASCADE"), index=True)
     item_id: Mapped[str] = mapped_column(String(40))
     value: Mapped[float]
     level: Mapped[str] = mapped_column(String(12))
@@ -150,9 +136,7 @@ class Alert(Base):
     source: Mapped[str] = mapped_column(String(8), default="tablet", server_default="tablet")
     asked_for_staff_at: Mapped[datetime | None]
     escalated_at: Mapped[datetime | None]
-    acknowledged_by_id: Mapped[int | None] = mapped_column(
-        ForeignKey("staff_users.id", ondelete="SET NULL")
-    )
+    acknowledged_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id", ondelete="SET NULL"))
     acknowledged_at: Mapped[datetime | None]
     note: Mapped[str | None] = mapped_column(Text)
 
@@ -190,14 +174,10 @@ class PageSave(Base):
     """
 
     __tablename__ = "page_saves"
-    __table_args__ = (
-        CheckConstraint("clock_flag IN ('future', 'old')", name="clock_flag"),
-    )
+    __table_args__ = (CheckConstraint("clock_flag IN ('future', 'old')", name="clock_flag"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    kiosk_session_id: Mapped[int] = mapped_column(
-        ForeignKey("kiosk_sessions.id", ondelete="CASCADE"), index=True
-    )
+    kiosk_session_id: Mapped[int] = mapped_column(ForeignKey("kiosk_sessions.id", ondelete="CASCADE"), index=True)
     page_index: Mapped[int]
     submission_key: Mapped[str] = mapped_column(String(64), unique=True)
     saved_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -219,9 +199,7 @@ class PageDraft(Base):
     __table_args__ = (UniqueConstraint("kiosk_session_id", "page_index"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    kiosk_session_id: Mapped[int] = mapped_column(
-        ForeignKey("kiosk_sessions.id", ondelete="CASCADE")
-    )
+    kiosk_session_id: Mapped[int] = mapped_column(ForeignKey("kiosk_sessions.id", ondelete="CASCADE"))
     page_index: Mapped[int]
     answers: Mapped[dict] = mapped_column(default=dict)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -237,8 +215,6 @@ class AuditEvent(Base):
     kind: Mapped[str] = mapped_column(String(40))
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id", ondelete="SET NULL"))
     program_id: Mapped[int | None] = mapped_column(ForeignKey("programs.id", ondelete="SET NULL"))
-    kiosk_session_id: Mapped[int | None] = mapped_column(
-        ForeignKey("kiosk_sessions.id", ondelete="SET NULL")
-    )
+    kiosk_session_id: Mapped[int | None] = mapped_column(ForeignKey("kiosk_sessions.id", ondelete="SET NULL"))
     detail: Mapped[dict] = mapped_column(default=dict)
     note: Mapped[str | None] = mapped_column(Text)

@@ -32,9 +32,7 @@ class Notification(Base):
 
     __tablename__ = "notifications"
     __table_args__ = (
-        CheckConstraint(
-            "kind IN ('alert', 'staff_requested', 'escalation')", name="kind"
-        ),
+        CheckConstraint("kind IN ('alert', 'staff_requested', 'escalation')", name="kind"),
         CheckConstraint("channel IN ('email', 'webhook')", name="channel"),
     )
 

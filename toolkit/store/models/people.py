@@ -37,9 +37,7 @@ class Participant(Base):
     __table_args__ = (UniqueConstraint("program_id", "code"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    program_id: Mapped[int] = mapped_column(
-        ForeignKey("programs.id", ondelete="CASCADE"), index=True
-    )
+    program_id: Mapped[int] = mapped_column(ForeignKey("programs.id", ondelete="CASCADE"), index=True)
     code: Mapped[str] = mapped_column(String(40))
     site_id: Mapped[int | None] = mapped_column(ForeignKey("sites.id", ondelete="SET NULL"))
     group: Mapped[str | None] = mapped_column(String(40))
@@ -76,12 +74,8 @@ class StaffUser(Base):
     pin_locked_until: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    programs: Mapped[list[Program]] = relationship(
-        secondary=staff_programs, order_by="Program.slug"
-    )
+    programs: Mapped[list[Program]] = relationship(secondary=staff_programs, order_by="Program.slug")
 
     def can_see(self, program: Program) -> bool:
         """True when this user may see and change ``program``'s data."""
-        return self.active and (
-            self.role == "admin" or any(p.id == program.id for p in self.programs)
-        )
+        return self.active and (self.role == "admin" or any(p.id == program.id for p in self.programs))

@@ -72,9 +72,7 @@ class Site(Base):
     __table_args__ = (UniqueConstraint("program_id", "name"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    program_id: Mapped[int] = mapped_column(
-        ForeignKey("programs.id", ondelete="CASCADE"), index=True
-    )
+    program_id: Mapped[int] = mapped_column(ForeignKey("programs.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(100))
 
     program: Mapped[Program] = relationship(back_populates="sites")
@@ -96,9 +94,7 @@ class Wave(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    program_id: Mapped[int] = mapped_column(
-        ForeignKey("programs.id", ondelete="CASCADE"), index=True
-    )
+    program_id: Mapped[int] = mapped_column(ForeignKey("programs.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(40))
     position: Mapped[int]
     due_days: Mapped[int | None]
@@ -118,9 +114,7 @@ class BatteryEntry(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    program_id: Mapped[int] = mapped_column(
-        ForeignKey("programs.id", ondelete="CASCADE"), index=True
-    )
+    program_id: Mapped[int] = mapped_column(ForeignKey("programs.id", ondelete="CASCADE"), index=True)
     position: Mapped[int]
     instrument_id: Mapped[str] = mapped_column(String(40))
     instrument_version: Mapped[int]

@@ -26,7 +26,15 @@ from toolkit.web.kiosk.rendering import render_page
 from toolkit.web.kiosk.rendering import screen_context
 from toolkit.web.kiosk.state import active_session
 
-STATIC_FOR_OFFLINE = ("style.css", "kiosk-store.js", "kiosk-sync.js", "kiosk.js", "read-aloud.js", "icon-192.png", "icon-512.png")
+STATIC_FOR_OFFLINE = (
+    "style.css",
+    "kiosk-store.js",
+    "kiosk-sync.js",
+    "kiosk.js",
+    "read-aloud.js",
+    "icon-192.png",
+    "icon-512.png",
+)
 
 
 def _held(ref: str, lang: str):

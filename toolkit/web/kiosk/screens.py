@@ -60,12 +60,14 @@ def lock_greetings(languages: list[str]) -> list[dict[str, str]]:
     greetings = []
     for lang in languages:
         with force_locale(lang):
-            greetings.append({
-                "lang": lang,
-                "title": _("This tablet is ready for the next person"),
-                "lead": _("A staff member will set it up for you."),
-                "help": _("Help and crisis numbers"),
-            })
+            greetings.append(
+                {
+                    "lang": lang,
+                    "title": _("This tablet is ready for the next person"),
+                    "lead": _("A staff member will set it up for you."),
+                    "help": _("Help and crisis numbers"),
+                }
+            )
     return greetings
 
 
@@ -100,11 +102,16 @@ def help_numbers():
     if len(languages) == 1:
         use_language(languages[0])
     messages = [
-        {"lang": code, "text": crisis_message(program, code) if program else DEFAULT_CRISIS.get(code, DEFAULT_CRISIS["en"])}
+        {
+            "lang": code,
+            "text": crisis_message(program, code) if program else DEFAULT_CRISIS.get(code, DEFAULT_CRISIS["en"]),
+        }
         for code in languages
     ]
     # no session to protect: back to the lock screen after a minute, with no form (and no session)
-    return render_template("kiosk/help.html", messages=messages, back=url_for("kiosk.lock"), return_after=END_SCREEN_IDLE_S)
+    return render_template(
+        "kiosk/help.html", messages=messages, back=url_for("kiosk.lock"), return_after=END_SCREEN_IDLE_S
+    )
 
 
 def _tablet_program() -> Program | None:
@@ -116,7 +123,7 @@ def _tablet_program() -> Program | None:
 
 @bp.route("/waiting")
 def waiting():
-    """"Someone is on the way": the participant asked to talk to someone; staff unlock to go on."""
+    """ "Someone is on the way": the participant asked to talk to someone; staff unlock to go on."""
     ks = active_session()
     if ks is None:
         return redirect(url_for("kiosk.lock"))

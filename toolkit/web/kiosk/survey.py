@@ -50,16 +50,20 @@ def start():
 
 
 def _stored(ks: KioskSession, instrument_id: str, items: list[str]) -> dict:
-    rows = get_db().execute(
-        select(ItemResponse.item_id, ItemResponse.value, ItemResponse.declined)
-        .join(Administration, ItemResponse.administration_id == Administration.id)
-        .where(
-            Administration.participant_id == ks.participant_id,
-            Administration.wave_id == ks.wave_id,
-            Administration.instrument_id == instrument_id,
-            ItemResponse.item_id.in_(items),
+    rows = (
+        get_db()
+        .execute(
+            select(ItemResponse.item_id, ItemResponse.value, ItemResponse.declined)
+            .join(Administration, ItemResponse.administration_id == Administration.id)
+            .where(
+                Administration.participant_id == ks.participant_id,
+                Administration.wave_id == ks.wave_id,
+                Administration.instrument_id == instrument_id,
+                ItemResponse.item_id.in_(items),
+            )
         )
-    ).all()
+        .all()
+    )
     return {item: (value, declined) for item, value, declined in rows}
 
 
@@ -88,7 +92,9 @@ def page(n: int):
         form = form_class(formdata=data)
         _answers, missing = answers_from(form, questions)
         form.validate()
-        missing += [q.item_id for q in questions if q.kind == "count" and form[q.item_id].errors and q.item_id not in missing]
+        missing += [
+            q.item_id for q in questions if q.kind == "count" and form[q.item_id].errors and q.item_id not in missing
+        ]
     return render_page(ks, n, ks.language, data, missing)
 
 
@@ -113,7 +119,9 @@ def submit(n: int):
     form = form_class(formdata=request.form)
     answers, missing = answers_from(form, questions)
     form.validate()
-    invalid = [q.item_id for q in questions if form[q.item_id].errors and q.item_id not in missing and q.kind == "count"]
+    invalid = [
+        q.item_id for q in questions if form[q.item_id].errors and q.item_id not in missing and q.kind == "count"
+    ]
     complete = not missing and not invalid
     if action.startswith("lang:"):
         lang = action.removeprefix("lang:")
@@ -190,7 +198,9 @@ def draft(n: int):
     except TamperedInputError as exc:
         abort(400, str(exc))
     db = get_db()
-    kept = save_draft(db, ks, n, draft_fields(request.form, questions), rendered_key=request.form.get("submission_key") or None)
+    kept = save_draft(
+        db, ks, n, draft_fields(request.form, questions), rendered_key=request.form.get("submission_key") or None
+    )
     touch(ks)
     try:
         db.commit()

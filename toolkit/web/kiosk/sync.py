@@ -119,7 +119,13 @@ def _sync():
             db.rollback()
             failed.append({"id": item_id, "reason": str(exc)})
             begin_write(db)
-            record(db, "offline_item_refused", program_id=ks.participant.program_id, kiosk_session_id=ks.id, reason=str(exc)[:200])
+            record(
+                db,
+                "offline_item_refused",
+                program_id=ks.participant.program_id,
+                kiosk_session_id=ks.id,
+                reason=str(exc)[:200],
+            )
             db.commit()
     return jsonify({"done": done, "failed": failed})
 
@@ -167,7 +173,9 @@ def _apply_page(ks: KioskSession, item: dict) -> bool:
     form = form_class(formdata=formdata, meta={"csrf": False})
     answers, missing = answers_from(form, questions)
     form.validate()
-    invalid = [q.item_id for q in questions if q.kind == "count" and form[q.item_id].errors and q.item_id not in missing]
+    invalid = [
+        q.item_id for q in questions if q.kind == "count" and form[q.item_id].errors and q.item_id not in missing
+    ]
     if missing or invalid:  # an unfinished page, left with Back: a draft
         return save_draft(db, ks, n, draft_fields(formdata, questions), rendered_key=key)
     when = PageTimes.from_device(ks, _time(item.get("answered_at")), offline=True)

@@ -134,7 +134,9 @@ def next_participant():
     program = chosen or programs[0]
     db = get_db()
     done = waves_done(db, program)
-    people = db.scalars(select(Participant).where(Participant.program_id == program.id).order_by(Participant.code)).all()
+    people = db.scalars(
+        select(Participant).where(Participant.program_id == program.id).order_by(Participant.code)
+    ).all()
     rows = [(p, next_wave(program, done.get(p.id, [])), last_language(p.id)) for p in people]
     return render_template(
         "kiosk/next.html",

@@ -48,9 +48,7 @@ def upgrade() -> None:
         sa.Column("role", sa.String(length=12), nullable=False),
         sa.Column("active", sa.Boolean(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.CheckConstraint(
-            "role IN ('admin', 'evaluator', 'staff')", name=op.f("ck_staff_users_role")
-        ),
+        sa.CheckConstraint("role IN ('admin', 'evaluator', 'staff')", name=op.f("ck_staff_users_role")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_staff_users")),
         sa.UniqueConstraint("email", name=op.f("uq_staff_users_email")),
     )
@@ -68,16 +66,10 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_battery_entries")),
-        sa.UniqueConstraint(
-            "program_id", "instrument_id", name=op.f("uq_battery_entries_program_id_instrument_id")
-        ),
-        sa.UniqueConstraint(
-            "program_id", "position", name=op.f("uq_battery_entries_program_id_position")
-        ),
+        sa.UniqueConstraint("program_id", "instrument_id", name=op.f("uq_battery_entries_program_id_instrument_id")),
+        sa.UniqueConstraint("program_id", "position", name=op.f("uq_battery_entries_program_id_position")),
     )
-    op.create_index(
-        op.f("ix_battery_entries_program_id"), "battery_entries", ["program_id"], unique=False
-    )
+    op.create_index(op.f("ix_battery_entries_program_id"), "battery_entries", ["program_id"], unique=False)
 
     op.create_table(
         "sites",
@@ -155,9 +147,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_participants")),
         sa.UniqueConstraint("program_id", "code", name=op.f("uq_participants_program_id_code")),
     )
-    op.create_index(
-        op.f("ix_participants_program_id"), "participants", ["program_id"], unique=False
-    )
+    op.create_index(op.f("ix_participants_program_id"), "participants", ["program_id"], unique=False)
 
     op.create_table(
         "kiosk_sessions",
@@ -201,9 +191,7 @@ def upgrade() -> None:
         sa.UniqueConstraint("ref", name=op.f("uq_kiosk_sessions_ref")),
         sa.UniqueConstraint("token_hash", name=op.f("uq_kiosk_sessions_token_hash")),
     )
-    op.create_index(
-        op.f("ix_kiosk_sessions_participant_id"), "kiosk_sessions", ["participant_id"], unique=False
-    )
+    op.create_index(op.f("ix_kiosk_sessions_participant_id"), "kiosk_sessions", ["participant_id"], unique=False)
 
     op.create_table(
         "administrations",
@@ -219,12 +207,8 @@ def upgrade() -> None:
         sa.Column("kiosk_session_id", sa.Integer(), nullable=True),
         sa.Column("started_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("completed_at", sa.DateTime(timezone=True), nullable=True),
-        sa.CheckConstraint(
-            "mode IN ('tablet', 'paper', 'import')", name=op.f("ck_administrations_mode")
-        ),
-        sa.CheckConstraint(
-            "status IN ('in_progress', 'complete')", name=op.f("ck_administrations_status")
-        ),
+        sa.CheckConstraint("mode IN ('tablet', 'paper', 'import')", name=op.f("ck_administrations_mode")),
+        sa.CheckConstraint("status IN ('in_progress', 'complete')", name=op.f("ck_administrations_status")),
         sa.ForeignKeyConstraint(
             ["kiosk_session_id"],
             ["kiosk_sessions.id"],
@@ -258,9 +242,7 @@ def upgrade() -> None:
         ["participant_id"],
         unique=False,
     )
-    op.create_index(
-        op.f("ix_administrations_wave_id"), "administrations", ["wave_id"], unique=False
-    )
+    op.create_index(op.f("ix_administrations_wave_id"), "administrations", ["wave_id"], unique=False)
 
     op.create_table(
         "audit_events",
@@ -310,9 +292,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_page_saves")),
         sa.UniqueConstraint("submission_key", name=op.f("uq_page_saves_submission_key")),
     )
-    op.create_index(
-        op.f("ix_page_saves_kiosk_session_id"), "page_saves", ["kiosk_session_id"], unique=False
-    )
+    op.create_index(op.f("ix_page_saves_kiosk_session_id"), "page_saves", ["kiosk_session_id"], unique=False)
 
     op.create_table(
         "alerts",
@@ -338,13 +318,9 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_alerts")),
-        sa.UniqueConstraint(
-            "administration_id", "item_id", name=op.f("uq_alerts_administration_id_item_id")
-        ),
+        sa.UniqueConstraint("administration_id", "item_id", name=op.f("uq_alerts_administration_id_item_id")),
     )
-    op.create_index(
-        op.f("ix_alerts_administration_id"), "alerts", ["administration_id"], unique=False
-    )
+    op.create_index(op.f("ix_alerts_administration_id"), "alerts", ["administration_id"], unique=False)
 
     op.create_table(
         "item_responses",
@@ -355,9 +331,7 @@ def upgrade() -> None:
         sa.Column("declined", sa.Boolean(), nullable=False),
         sa.Column("answered_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("changed_at", sa.DateTime(timezone=True), nullable=True),
-        sa.CheckConstraint(
-            "(value IS NULL) = declined", name=op.f("ck_item_responses_value_or_declined")
-        ),
+        sa.CheckConstraint("(value IS NULL) = declined", name=op.f("ck_item_responses_value_or_declined")),
         sa.ForeignKeyConstraint(
             ["administration_id"],
             ["administrations.id"],
@@ -365,9 +339,7 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_item_responses")),
-        sa.UniqueConstraint(
-            "administration_id", "item_id", name=op.f("uq_item_responses_administration_id_item_id")
-        ),
+        sa.UniqueConstraint("administration_id", "item_id", name=op.f("uq_item_responses_administration_id_item_id")),
     )
     op.create_index(
         op.f("ix_item_responses_administration_id"),

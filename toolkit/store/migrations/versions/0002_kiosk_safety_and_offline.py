@@ -50,9 +50,7 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_page_drafts")),
-        sa.UniqueConstraint(
-            "kiosk_session_id", "page_index", name=op.f("uq_page_drafts_kiosk_session_id_page_index")
-        ),
+        sa.UniqueConstraint("kiosk_session_id", "page_index", name=op.f("uq_page_drafts_kiosk_session_id_page_index")),
     )
     op.create_table(
         "alert_changes",
@@ -84,9 +82,7 @@ def upgrade() -> None:
         sa.Column("last_error", sa.Text(), nullable=True),
         sa.Column("sent_at", TIME, nullable=True),
         sa.CheckConstraint("channel IN ('email', 'webhook')", name=op.f("ck_notifications_channel")),
-        sa.CheckConstraint(
-            "kind IN ('alert', 'staff_requested', 'escalation')", name=op.f("ck_notifications_kind")
-        ),
+        sa.CheckConstraint("kind IN ('alert', 'staff_requested', 'escalation')", name=op.f("ck_notifications_kind")),
         sa.ForeignKeyConstraint(
             ["alert_id"], ["alerts.id"], name=op.f("fk_notifications_alert_id_alerts"), ondelete="CASCADE"
         ),
@@ -94,9 +90,7 @@ def upgrade() -> None:
         sa.UniqueConstraint("message_id", name=op.f("uq_notifications_message_id")),
     )
     op.create_index(op.f("ix_notifications_alert_id"), "notifications", ["alert_id"], unique=False)
-    op.create_index(
-        op.f("ix_notifications_next_attempt_at"), "notifications", ["next_attempt_at"], unique=False
-    )
+    op.create_index(op.f("ix_notifications_next_attempt_at"), "notifications", ["next_attempt_at"], unique=False)
     op.create_index(op.f("ix_notifications_sent_at"), "notifications", ["sent_at"], unique=False)
 
     with op.batch_alter_table("alerts") as batch:

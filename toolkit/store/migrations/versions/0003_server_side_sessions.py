@@ -34,9 +34,7 @@ def upgrade() -> None:
     op.create_index(op.f("ix_web_sessions_last_seen_at"), "web_sessions", ["last_seen_at"], unique=False)
     with op.batch_alter_table("staff_users") as batch:
         batch.add_column(sa.Column("password_changed_at", TIME, nullable=True))
-        batch.add_column(
-            sa.Column("password_change_required", sa.Boolean(), server_default=sa.false(), nullable=False)
-        )
+        batch.add_column(sa.Column("password_change_required", sa.Boolean(), server_default=sa.false(), nullable=False))
 
 
 def downgrade() -> None:

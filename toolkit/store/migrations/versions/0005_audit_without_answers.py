@@ -34,7 +34,9 @@ def upgrade() -> None:
         "audit_events", sa.column("id", sa.Integer), sa.column("kind", sa.String), sa.column("detail", sa.JSON)
     )
     conn = op.get_bind()
-    rows = conn.execute(sa.select(events.c.id, events.c.kind, events.c.detail).where(events.c.kind.in_(list(REMOVED)))).all()
+    rows = conn.execute(
+        sa.select(events.c.id, events.c.kind, events.c.detail).where(events.c.kind.in_(list(REMOVED)))
+    ).all()
     for event_id, kind, detail in rows:
         detail = json.loads(detail) if isinstance(detail, str) else dict(detail or {})
         kept = {k: v for k, v in detail.items() if k not in REMOVED[kind]}
