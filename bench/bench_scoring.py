@@ -101,13 +101,16 @@ def end_to_end(rows: int, repeat: int) -> None:
         n_out = sum(1 for _ in open(out, encoding="utf-8")) - 1
         mb = out.stat().st_size / 1e6
     print(
-        f"\noutcomes score end to end: {rows:,} wide rows x {len(E2E_INSTRUMENTS)} instruments ({', '.join(E2E_INSTRUMENTS)}) -> {n_out:,} scale scores, {mb:.0f} MB CSV"
+        f"\noutcomes score end to end: {rows:,} wide rows x {len(E2E_INSTRUMENTS)} instruments "
+        f"({', '.join(E2E_INSTRUMENTS)}) -> {n_out:,} scale scores, {mb:.0f} MB CSV"
     )
     print(
-        f"floor  pandas read_csv, sum per instrument, to_csv ({rows * len(E2E_INSTRUMENTS):,} rows): best {floor:5.2f} s, median {floor_median:5.2f} s"
+        f"floor  pandas read_csv, sum per instrument, to_csv ({rows * len(E2E_INSTRUMENTS):,} rows): "
+        f"best {floor:5.2f} s, median {floor_median:5.2f} s"
     )
     print(
-        f"outcomes score (in-process)           : best {run:5.2f} s, median {run_median:5.2f} s  ({rows / run:,.0f} rows/s)"
+        f"outcomes score (in-process)           : best {run:5.2f} s, "
+        f"median {run_median:5.2f} s  ({rows / run:,.0f} rows/s)"
     )
     print(f"ratio outcomes score / floor (best of {repeat}): {run / floor:.2f}x  (target <= 1.5x)")
 
@@ -131,13 +134,16 @@ def main() -> None:
 
     n = args.rows
     print(
-        f"rows: {n:,}  instruments: {len(INSTRUMENTS)}  item columns: {len(item_cols)}  scale scores: {len(result.scores):,}"
+        f"rows: {n:,}  instruments: {len(INSTRUMENTS)}  item columns: {len(item_cols)}  scale scores: "
+        f"{len(result.scores):,}"
     )
     print(
-        f"floor  np.nansum over the item matrix : best {floor * 1000:7.1f} ms, median {floor_median * 1000:7.1f} ms  ({n / floor:,.0f} rows/s)"
+        f"floor  np.nansum over the item matrix : best {floor * 1000:7.1f} ms, "
+        f"median {floor_median * 1000:7.1f} ms  ({n / floor:,.0f} rows/s)"
     )
     print(
-        f"engine score(wide)                    : best {engine * 1000:7.1f} ms, median {engine_median * 1000:7.1f} ms  ({n / engine:,.0f} rows/s)"
+        f"engine score(wide)                    : best {engine * 1000:7.1f} ms, "
+        f"median {engine_median * 1000:7.1f} ms  ({n / engine:,.0f} rows/s)"
     )
     print(f"ratio engine / floor (best of {args.repeat}): {engine / floor:.1f}x")
     end_to_end(args.e2e_rows, args.e2e_repeat)

@@ -187,7 +187,8 @@ def check(url: str, expected: int) -> list[str]:
         offline = con.execute(text("SELECT count(*) FROM page_saves WHERE offline")).scalar()
         dup = con.execute(
             text(
-                "SELECT count(*) FROM (SELECT kiosk_session_id, page_index FROM page_saves GROUP BY 1, 2 HAVING count(*) > 1) d"
+                "SELECT count(*) FROM (SELECT kiosk_session_id, page_index FROM page_saves"
+                " GROUP BY 1, 2 HAVING count(*) > 1) d"
             )
         ).scalar()
     engine.dispose()
@@ -283,18 +284,22 @@ def main() -> None:
         f" ({1000 * first_send / sent:.1f} ms a page); resent (all replays) in {replay:.2f} s, {resent} acknowledged"
     )
     print(
-        f"bare Flask POST inserting one row, {len(bare)} one after another: {bare_total:.2f} s; ratio {first_send / bare_total:.1f}x"
+        f"bare Flask POST inserting one row, {len(bare)} one after another: {bare_total:.2f} s; "
+        f"ratio {first_send / bare_total:.1f}x"
     )
     print(
         f"{args.tablets} tablets sending {args.queued} pages each at once: all sent in {storm:.2f} s;"
-        f" time per queued page p50 {pct(per_page, 50):.1f} ms, p95 {pct(per_page, 95):.1f} ms, p99 {pct(per_page, 99):.1f} ms"
+        f" time per queued page p50 {pct(per_page, 50):.1f} ms, p95 {pct(per_page, 95):.1f} ms, "
+        f"p99 {pct(per_page, 99):.1f} ms"
     )
     print(
-        f"{args.live} tablets online alone for {BASELINE_S:g} s (baseline): page save p50 {pct(alone_latencies, 50):.1f} ms,"
+        f"{args.live} tablets online alone for {BASELINE_S:g} s (baseline): "
+        f"page save p50 {pct(alone_latencies, 50):.1f} ms,"
         f" p95 {pct(alone_latencies, 95):.1f} ms, p99 {pct(alone_latencies, 99):.1f} ms ({len(alone_latencies)} saves)"
     )
     print(
-        f"meanwhile {args.live} tablets online, page save p50 {pct(live_latencies, 50):.1f} ms, p95 {pct(live_latencies, 95):.1f} ms,"
+        f"meanwhile {args.live} tablets online, page save p50 {pct(live_latencies, 50):.1f} ms, "
+        f"p95 {pct(live_latencies, 95):.1f} ms,"
         f" p99 {pct(live_latencies, 99):.1f} ms ({len(live_latencies)} saves); bare POST p99 {pct(bare, 99):.1f} ms"
     )
     print("errors: " + ("; ".join(e[:200] for e in errors[:5]) if errors else "none"))

@@ -146,12 +146,14 @@ def startup(workers: int, threads: int, repeat: int) -> None:
                 )
             )
     print(
-        f"start-up to the first 200 on /kiosk/lock, gunicorn {workers} workers x {threads} threads, SQLite, {repeat} starts each"
+        f"start-up to the first 200 on /kiosk/lock, gunicorn {workers} workers x {threads} threads, SQLite, "
+        f"{repeat} starts each"
     )
     print(f"outcomes serve    : best {min(serve):.2f} s, median {statistics.median(serve):.2f} s")
     print(f"bare Flask app    : best {min(bare):.2f} s, median {statistics.median(bare):.2f} s")
     print(
-        f"ratio (best): {min(serve) / min(bare):.1f}x; target: outcomes serve < 1 s: {'met' if min(serve) < 1 else 'NOT met'}"
+        f"ratio (best): {min(serve) / min(bare):.1f}x; "
+        f"target: outcomes serve < 1 s: {'met' if min(serve) < 1 else 'NOT met'}"
     )
 
 
@@ -319,7 +321,8 @@ def check_database(path: Path, completed: int, tablets: int) -> list[str]:
     if len(complete) != completed:
         problems.append(f"{len(complete)} sessions complete in the database, {completed} reported by tablets")
     short = con.execute(
-        "SELECT count(*) FROM kiosk_sessions k WHERE status = 'complete' AND (SELECT count(*) FROM page_saves p WHERE p.kiosk_session_id = k.id) != ?",
+        "SELECT count(*) FROM kiosk_sessions k WHERE status = 'complete'"
+        " AND (SELECT count(*) FROM page_saves p WHERE p.kiosk_session_id = k.id) != ?",
         (n_pages,),
     ).fetchone()[0]
     if short:
@@ -372,16 +375,20 @@ def main() -> None:
         bare = bare_reference(folder, args.workers, args.threads, args.tablets, 3 * args.rounds, args.think)
     lat = result["latencies"]
     print(
-        f"tablets {args.tablets} x {args.rounds} participants each, think {args.think:g} s/page, gunicorn {args.workers} workers x {args.threads} threads, SQLite WAL"
+        f"tablets {args.tablets} x {args.rounds} participants each, think {args.think:g} s/page, "
+        f"gunicorn {args.workers} workers x {args.threads} threads, SQLite WAL"
     )
     print(
-        f"completed batteries: {result['completed']}/{batteries} in {result['elapsed']:.1f} s = {result['completed'] / result['elapsed']:.2f} batteries/s"
+        f"completed batteries: {result['completed']}/{batteries} in {result['elapsed']:.1f} s = "
+        f"{result['completed'] / result['elapsed']:.2f} batteries/s"
     )
     print(
-        f"page save (POST) latency: p50 {pct(lat, 50):.1f} ms, p95 {pct(lat, 95):.1f} ms, p99 {pct(lat, 99):.1f} ms ({len(lat)} saves)"
+        f"page save (POST) latency: p50 {pct(lat, 50):.1f} ms, p95 {pct(lat, 95):.1f} ms, "
+        f"p99 {pct(lat, 99):.1f} ms ({len(lat)} saves)"
     )
     print(
-        f"bare Flask POST inserting one row: p50 {pct(bare, 50):.1f} ms, p95 {pct(bare, 95):.1f} ms, p99 {pct(bare, 99):.1f} ms ({len(bare)} posts)"
+        f"bare Flask POST inserting one row: p50 {pct(bare, 50):.1f} ms, p95 {pct(bare, 95):.1f} ms, "
+        f"p99 {pct(bare, 99):.1f} ms ({len(bare)} posts)"
     )
     print(
         f"ratio page save / bare POST: p50 {pct(lat, 50) / pct(bare, 50):.1f}x, p99 {pct(lat, 99) / pct(bare, 99):.1f}x"

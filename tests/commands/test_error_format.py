@@ -117,7 +117,8 @@ CASES = [
         lambda d: ["programs", "edit", "east", "--database", _migrated(d)],
         {},
         EXIT_BAD_INPUT,
-        "error: outcomes programs edit: nothing to change; give at least one option (see `outcomes programs edit --help`)",
+        "error: outcomes programs edit: nothing to change; "
+        "give at least one option (see `outcomes programs edit --help`)",
     ),
     (
         "store-refusal",
@@ -185,7 +186,8 @@ CASES = [
         lambda d: ["users", "list", "--database", _unmigrated(d)],
         {},
         EXIT_ENVIRONMENT,
-        "error: sqlite:///{d}/empty.sqlite: the database schema is missing or out of date; run `outcomes db upgrade` first",
+        "error: sqlite:///{d}/empty.sqlite: the database schema is missing or out of date; "
+        "run `outcomes db upgrade` first",
     ),
     (
         "mail-not-set",

@@ -39,7 +39,8 @@ def test_score_stops_a_three_million_row_sheet_at_the_row_limit(tmp_path):
     source = far_row_xlsx(tmp_path / "rows.xlsx", row=3_000_000)
     out = tmp_path / "scores.xlsx"
     assert refused(["score", str(source), "--out", str(out)], out) == [
-        f"error: {source}:row 200002: more than the limit of 200,000 rows (OUTCOMES_MAX_ROWS); split the file (by wave or site) or raise the limit",
+        f"error: {source}:row 200002: more than the limit of 200,000 rows (OUTCOMES_MAX_ROWS); "
+        "split the file (by wave or site) or raise the limit",
         "Nothing was written.",
     ]
 
@@ -48,7 +49,8 @@ def test_score_refuses_a_million_column_csv(tmp_path):
     source = wide_csv(tmp_path / "responses.csv", columns=1_000_001)
     out = tmp_path / "scores.csv"
     assert refused(["score", str(source), "--out", str(out)], out) == [
-        f"error: {source}:1: 1,000,001 columns, more than the limit of 2,000 (OUTCOMES_MAX_COLUMNS); remove the columns that are not needed or raise the limit",
+        f"error: {source}:1: 1,000,001 columns, more than the limit of 2,000 (OUTCOMES_MAX_COLUMNS); "
+        "remove the columns that are not needed or raise the limit",
         "Nothing was written.",
     ]
 
@@ -109,7 +111,8 @@ BILLION_LAUGHS = 'lol0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "l
         ),
         (
             "id: x\nversion: " + "9" * 5000 + "\n",
-            "2: the number 99999999999999999999...(5,000 characters) is too large; instrument values have at most 9 digits",
+            "2: the number 99999999999999999999...(5,000 characters) is too large; "
+            "instrument values have at most 9 digits",
         ),
         ("id: x\n<<: {version: 1}\n", "2: merge keys (<<) are not allowed in an instrument file; write the keys out"),
     ],

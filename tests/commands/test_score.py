@@ -50,7 +50,8 @@ def test_out_of_range_value_is_reported_not_fatal(runner, tmp_path):
         (
             "person,wave,phq9_1",
             ["a,b,1"],
-            "in.csv:1: no 'participant' column; the header row must name 'participant' (columns found: person, wave, phq9_1)",
+            "in.csv:1: no 'participant' column; "
+            "the header row must name 'participant' (columns found: person, wave, phq9_1)",
         ),
         ("participant,wav,phq9_1", ["a,b,1"], "in.csv:1: no 'wave' column; the file has 'wav' — rename it to 'wave'"),
         (

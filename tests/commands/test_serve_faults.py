@@ -504,7 +504,8 @@ def test_acknowledged_pages_survive_killed_workers(database, tmp_path):
         f" {figures['retried pages']} retried ({figures['re-sends']} re-sends, at most {figures['most sends']} sends,"
         f" {figures['retries that were replays']} already stored), {len(record.failures)} failed requests,"
         f" {record.handover_retries} hand-overs redone, {figures['item responses']} item responses,"
-        f" lost {figures['lost']}, duplicated {figures['duplicated']}, stored never sent {figures['stored, never sent']},"
+        f" lost {figures['lost']}, duplicated {figures['duplicated']}, "
+        f"stored never sent {figures['stored, never sent']},"
         f" integrity {figures['integrity']}, tablets {tablet_phase:.1f} s, whole {time.monotonic() - began:.1f} s"
     )
     assert warmed, f"tablets not all at work after {WARM_UP_S} s"

@@ -36,7 +36,8 @@ def test_million_columns_are_counted_before_parsing(tmp_path, registry):
     peak = tracemalloc.get_traced_memory()[1] / 2**20
     tracemalloc.stop()
     assert got == [
-        f"{path}:1: 1,000,001 columns, more than the limit of 2,000 (OUTCOMES_MAX_COLUMNS); remove the columns that are not needed or raise the limit"
+        f"{path}:1: 1,000,001 columns, more than the limit of 2,000 (OUTCOMES_MAX_COLUMNS); "
+        "remove the columns that are not needed or raise the limit"
     ]
     assert elapsed < 1.0, f"took {elapsed:.2f} s"
     assert peak < 40, f"allocated {peak:.1f} MB"  # the first line, read once
@@ -48,7 +49,8 @@ def test_quoted_header_is_counted_exactly(tmp_path, registry, monkeypatch):
     assert read_wide(path, registry).columns.tolist() == ["participant", "wave", "phq9_1, first item"]
     path = write(tmp_path, 'participant,wave,"x, y",z\na,b,1,2\n')
     assert messages(path, registry) == [
-        f"{path}:1: 4 columns, more than the limit of 3 (OUTCOMES_MAX_COLUMNS); remove the columns that are not needed or raise the limit"
+        f"{path}:1: 4 columns, more than the limit of 3 (OUTCOMES_MAX_COLUMNS); "
+        "remove the columns that are not needed or raise the limit"
     ]
 
 
@@ -56,7 +58,8 @@ def test_row_limit(tmp_path, registry, monkeypatch):
     monkeypatch.setenv("OUTCOMES_MAX_ROWS", "100")
     path = write(tmp_path, "participant,wave,phq9_1\n" + "".join(f"p{n},baseline,1\n" for n in range(101)))
     assert messages(path, registry) == [
-        f"{path}: more than the limit of 100 rows (OUTCOMES_MAX_ROWS); split the file (by wave or site) or raise the limit"
+        f"{path}: more than the limit of 100 rows (OUTCOMES_MAX_ROWS); "
+        "split the file (by wave or site) or raise the limit"
     ]
     path = write(tmp_path, "participant,wave,phq9_1\n" + "".join(f"p{n},baseline,1\n" for n in range(100)))
     assert len(read_wide(path, registry)) == 100
@@ -66,7 +69,8 @@ def test_cell_length_limit(tmp_path, registry, monkeypatch):
     monkeypatch.setenv("OUTCOMES_MAX_CELL_CHARS", "50")
     path = write(tmp_path, "participant,wave,site\na,baseline,north\nb,baseline," + "s" * 51 + "\n")
     assert messages(path, registry) == [
-        f"{path}:3: column 'site' holds 51 characters, more than the limit of 50 (OUTCOMES_MAX_CELL_CHARS); shorten the cell or raise the limit"
+        f"{path}:3: column 'site' holds 51 characters, more than the limit of 50 (OUTCOMES_MAX_CELL_CHARS); "
+        "shorten the cell or raise the limit"
     ]
 
 
@@ -74,9 +78,9 @@ def test_file_size_limit(tmp_path, registry, monkeypatch):
     monkeypatch.setenv("OUTCOMES_MAX_FILE_MB", "1")
     path = write(tmp_path, "participant,wave,site\n" + "a,baseline,north\n" * 70_000)
     (got,) = messages(path, registry)
-    assert (
-        got
-        == f"{path}: 1.1 MB, more than the limit of 1 MB (OUTCOMES_MAX_FILE_MB); split the file (by wave or site) or raise the limit"
+    assert got == (
+        f"{path}: 1.1 MB, more than the limit of 1 MB (OUTCOMES_MAX_FILE_MB); "
+        "split the file (by wave or site) or raise the limit"
     )
 
 
@@ -89,11 +93,13 @@ def test_row_with_more_cells_than_the_header(tmp_path, registry):
     """Pandas would take the first column as an index and shift every value one column left."""
     path = write(tmp_path, "participant,wave,phq9_1\na,b,1,5\n")
     assert messages(path, registry) == [
-        f"{path}:2: 4 cells where the header names 3 columns; put text that holds commas in double quotes, or name the extra column in the header"
+        f"{path}:2: 4 cells where the header names 3 columns; "
+        "put text that holds commas in double quotes, or name the extra column in the header"
     ]
     path = write(tmp_path, "participant,wave,phq9_1\na,b,1\nc,d,1,5,6\n")
     assert messages(path, registry) == [
-        f"{path}:3: 5 cells where the header names 3 columns; put text that holds commas in double quotes, or name the extra column in the header"
+        f"{path}:3: 5 cells where the header names 3 columns; "
+        "put text that holds commas in double quotes, or name the extra column in the header"
     ]
 
 

@@ -35,7 +35,8 @@ def test_bad_setting_is_a_clear_error(value):
     with pytest.raises(InputFileError) as info:
         Limits.from_environment({"OUTCOMES_MAX_ROWS": value})
     assert [str(p) for p in info.value.problems] == [
-        f"OUTCOMES_MAX_ROWS: '{value}' is not a whole number above 0; set it to a number such as 200,000 (the default) or unset it"
+        f"OUTCOMES_MAX_ROWS: '{value}' is not a whole number above 0; "
+        "set it to a number such as 200,000 (the default) or unset it"
     ]
 
 

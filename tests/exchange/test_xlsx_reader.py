@@ -75,7 +75,8 @@ def test_old_xls_saved_as_xlsx(tmp_path, registry):
     path = tmp_path / "old.xlsx"
     path.write_bytes(bytes.fromhex("d0cf11e0a1b11ae1") + b"\x00" * 512)
     assert messages(path, registry) == [
-        f"{path}: not an Excel workbook (the file is an old .xls workbook or a password-protected one); save it as .xlsx or .csv"
+        f"{path}: not an Excel workbook (the file is an old .xls workbook or a password-protected one); "
+        "save it as .xlsx or .csv"
     ]
 
 
@@ -114,14 +115,17 @@ def test_unzipped_size_limit(tmp_path, registry, monkeypatch):
     monkeypatch.setenv("OUTCOMES_MAX_UNZIPPED_MB", "1")
     path = tmp_path / "big.xlsx"
     rows = [
-        f'<row><c t="inlineStr"><is><t>p{n:07d}</t></is></c><c t="inlineStr"><is><t>baseline</t></is></c><c><v>{n % 4}</v></c></row>'
+        f'<row><c t="inlineStr"><is><t>p{n:07d}</t></is></c>'
+        '<c t="inlineStr"><is><t>baseline</t></is></c>'
+        f"<c><v>{n % 4}</v></c></row>"
         for n in range(20_000)
     ]
     workbook(path, [HEADER_ROW, *rows])
     (got,) = messages(path, registry)
     assert got.startswith(f"{path}: unzips to 2.")
     assert got.endswith(
-        " MB, more than the limit of 1 MB (OUTCOMES_MAX_UNZIPPED_MB); split the file (by wave or site) or raise the limit"
+        " MB, more than the limit of 1 MB (OUTCOMES_MAX_UNZIPPED_MB); "
+        "split the file (by wave or site) or raise the limit"
     )
 
 
@@ -133,7 +137,8 @@ def test_many_rows_stop_at_the_row_limit(tmp_path, registry):
     path = far_row_xlsx(tmp_path / "far.xlsx", row=3_000_000)
     got = cheaply(lambda: messages(path, registry), seconds=1.5, megabytes=None)
     assert got == [
-        f"{path}:row 200002: more than the limit of 200,000 rows (OUTCOMES_MAX_ROWS); split the file (by wave or site) or raise the limit"
+        f"{path}:row 200002: more than the limit of 200,000 rows (OUTCOMES_MAX_ROWS); "
+        "split the file (by wave or site) or raise the limit"
     ]
 
 
@@ -141,7 +146,8 @@ def test_row_limit_from_the_environment(tmp_path, registry, monkeypatch):
     monkeypatch.setenv("OUTCOMES_MAX_ROWS", "1000")
     path = zip_bomb_xlsx(tmp_path / "rows.xlsx", rows=20_000)
     assert messages(path, registry) == [
-        f"{path}:row 1002: more than the limit of 1,000 rows (OUTCOMES_MAX_ROWS); split the file (by wave or site) or raise the limit"
+        f"{path}:row 1002: more than the limit of 1,000 rows (OUTCOMES_MAX_ROWS); "
+        "split the file (by wave or site) or raise the limit"
     ]
 
 
@@ -150,7 +156,8 @@ def test_column_limit(tmp_path, registry, monkeypatch):
     path = tmp_path / "wide.xlsx"
     pd.DataFrame({f"c{i}": [1] for i in range(51)}).to_excel(path, index=False)
     assert messages(path, registry) == [
-        f"{path}:row 1: 51 columns, more than the limit of 50 (OUTCOMES_MAX_COLUMNS); remove the columns that are not needed or raise the limit"
+        f"{path}:row 1: 51 columns, more than the limit of 50 (OUTCOMES_MAX_COLUMNS); "
+        "remove the columns that are not needed or raise the limit"
     ]
 
 
@@ -159,7 +166,8 @@ def test_cell_length_limit(tmp_path, registry, monkeypatch):
     path = tmp_path / "long.xlsx"
     pd.DataFrame({"participant": ["p1", "p2"], "wave": ["baseline", "b" * 101]}).to_excel(path, index=False)
     assert messages(path, registry) == [
-        f"{path}:row 3: column B ('wave') holds 101 characters, more than the limit of 100 (OUTCOMES_MAX_CELL_CHARS); shorten the cell or raise the limit"
+        f"{path}:row 3: column B ('wave') holds 101 characters, "
+        "more than the limit of 100 (OUTCOMES_MAX_CELL_CHARS); shorten the cell or raise the limit"
     ]
 
 
@@ -179,7 +187,8 @@ def test_value_right_of_the_named_columns(tmp_path, registry):
     book.active.append(["a", "baseline", 1, None, "stray"])
     book.save(path)
     assert messages(path, registry) == [
-        f"{path}:row 2: a value in column E, right of the last named column; name the column in row 1 or delete the value"
+        f"{path}:row 2: a value in column E, right of the last named column; "
+        "name the column in row 1 or delete the value"
     ]
 
 

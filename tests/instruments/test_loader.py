@@ -131,10 +131,11 @@ def test_item_id_needs_instrument_prefix():
 
 def test_item_ids_unique_within_instrument():
     text = BASE.replace("{id: demo_3,", "{id: demo_2,")
-    assert (
-        f"t.yaml:{line(text, 'demo_2', 2)}: items[2].id: 'demo_2' is used twice (first at items[1]); give each item its own id"
-        in problems(text)
+    expected = (
+        f"t.yaml:{line(text, 'demo_2', 2)}: items[2].id: 'demo_2' is used twice (first at items[1]); "
+        "give each item its own id"
     )
+    assert expected in problems(text)
 
 
 def test_item_ids_unique_across_instruments(tmp_path):
@@ -158,7 +159,8 @@ def test_same_id_and_version_twice(tmp_path):
     with pytest.raises(InstrumentError) as info:
         Registry.load([tmp_path])
     assert [str(p) for p in info.value.problems] == [
-        f"{tmp_path / 'b.yaml'}:1: id: 'demo' version 1 is also defined in {tmp_path / 'a.yaml'}; bump `version` or remove one"
+        f"{tmp_path / 'b.yaml'}:1: id: 'demo' version 1 is also defined in {tmp_path / 'a.yaml'}; "
+        "bump `version` or remove one"
     ]
 
 
@@ -196,7 +198,8 @@ def test_declared_range_must_match_items():
 def test_min_answered_not_above_item_count():
     text = BASE.replace("min_answered: 2", "min_answered: 4")
     assert problems(text) == [
-        f"t.yaml:{line(text, 'min_answered')}: scales[0].min_answered: 4 is more than the scale's 3 items; use at most 3"
+        f"t.yaml:{line(text, 'min_answered')}: scales[0].min_answered: 4 is more than the scale's 3 items; "
+        "use at most 3"
     ]
 
 
@@ -229,7 +232,8 @@ def test_alert_threshold_inside_the_scale():
         "{id: demo_3, scale: agree, text: {en: Three}, alert: {when: '>= 5'}}",
     )
     assert problems(text) == [
-        f"t.yaml:{line(text, 'demo_3')}: items[2].alert.when: '>= 5' compares with 5, outside the scale 1-3; the rule would never or always fire"
+        f"t.yaml:{line(text, 'demo_3')}: items[2].alert.when: '>= 5' compares with 5, outside the scale 1-3; "
+        "the rule would never or always fire"
     ]
 
 
@@ -239,7 +243,8 @@ def test_alert_rule_syntax():
         "{id: demo_3, scale: agree, text: {en: Three}, alert: {when: 'at least 1'}}",
     )
     assert problems(text) == [
-        f"t.yaml:{line(text, 'demo_3')}: items[2].alert.when: 'at least 1' is not valid; write a comparison such as \">= 1\""
+        f"t.yaml:{line(text, 'demo_3')}: items[2].alert.when: 'at least 1' is not valid; "
+        'write a comparison such as ">= 1"'
     ]
 
 
@@ -252,10 +257,11 @@ def test_licence_status_required():
 
 def test_shipped_licence_needs_english_wording():
     text = BASE.replace("{id: demo_1, scale: agree, text: {en: One}}", "{id: demo_1, scale: agree}")
-    assert (
-        f"t.yaml:{line(text, 'demo_1')}: items[0].text: 'demo_1' has no English wording; instruments with licence status 'free' ship their wording (write `text: {{en: ...}}`)"
-        in problems(text)
+    expected = (
+        f"t.yaml:{line(text, 'demo_1')}: items[0].text: 'demo_1' has no English wording; "
+        "instruments with licence status 'free' ship their wording (write `text: {en: ...}`)"
     )
+    assert expected in problems(text)
 
 
 def test_definition_only_must_not_ship_wording():
@@ -273,9 +279,9 @@ def test_option_labels_cover_item_languages():
         .replace("text: {en: Three}", "text: {en: Three, es: Tres}")
     )
     msgs = problems(text)
-    assert (
-        msgs[0]
-        == f"t.yaml:{line(text, 'Not at all')}: response_scales.agree.options[0].label: no 'es' wording, but the items have it; add `es: ...`"
+    assert msgs[0] == (
+        f"t.yaml:{line(text, 'Not at all')}: response_scales.agree.options[0].label: no 'es' wording, "
+        "but the items have it; add `es: ...`"
     )
     assert len(msgs) == 3
 
@@ -283,7 +289,8 @@ def test_option_labels_cover_item_languages():
 def test_reliable_change_needs_threshold_or_reliability():
     text = BASE + "    reliable_change: {sd: 4, source: manual}\n"
     assert problems(text) == [
-        f"t.yaml:{line(text, 'reliable_change')}: scales[0].reliable_change: give a published `threshold`, or `reliability` (with `sd` when a reference SD is published)"
+        f"t.yaml:{line(text, 'reliable_change')}: scales[0].reliable_change: give a published `threshold`, "
+        "or `reliability` (with `sd` when a reference SD is published)"
     ]
 
 

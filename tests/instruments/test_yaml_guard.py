@@ -65,14 +65,16 @@ def test_alias_without_anchor_in_this_file():
 def test_deep_nesting(opening):
     text = "id: demo\nscales: " + opening * 900 + "\n"
     assert problems(text) == [
-        "t.yaml:2: nested more than 20 levels deep; an instrument needs a handful, so check the brackets and indentation"
+        "t.yaml:2: nested more than 20 levels deep; an instrument needs a handful, "
+        "so check the brackets and indentation"
     ]
 
 
 def test_deep_block_nesting():
     text = "".join("  " * depth + f"k{depth}:\n" for depth in range(30)) + "  " * 30 + "leaf\n"
     assert problems(text) == [
-        "t.yaml:21: nested more than 20 levels deep; an instrument needs a handful, so check the brackets and indentation"
+        "t.yaml:21: nested more than 20 levels deep; an instrument needs a handful, "
+        "so check the brackets and indentation"
     ]
 
 
@@ -101,7 +103,8 @@ def test_str_tag_is_allowed():
 def test_huge_integer():
     digits = "7" * 5000
     assert problems(f"id: demo\nversion: {digits}\n") == [
-        "t.yaml:2: the number 77777777777777777777...(5,000 characters) is too large; instrument values have at most 9 digits"
+        "t.yaml:2: the number 77777777777777777777...(5,000 characters) is too large; "
+        "instrument values have at most 9 digits"
     ]
     assert problems("id: demo\nversion: 1234567890\n") == [
         "t.yaml:2: the number 1234567890 is too large; instrument values have at most 9 digits"
@@ -148,7 +151,10 @@ def test_file_problems(tmp_path):
         folder: f"{folder}:1: is a folder, not an instrument file; name the files in it ({folder / '*.yaml'})",
         tmp_path / "missing.yaml": f"{tmp_path / 'missing.yaml'}:1: no such file; check the path",
         binary: f"{binary}:2: not UTF-8 text (byte 0xe9); save the file as UTF-8",
-        large: f"{large}:1: the file is larger than 256 KB, far more than an instrument needs; check that this is the right file",
+        large: (
+            f"{large}:1: the file is larger than 256 KB, far more than an instrument needs; "
+            "check that this is the right file"
+        ),
     }
     for path, message in expected.items():
         with pytest.raises(InstrumentError) as info:

@@ -65,28 +65,33 @@ SMTP_FIX = "set it to e.g. smtp://mail.example.org:587?starttls=1 or smtps://use
         (
             "OUTCOMES_SMTP_URL",
             "smtp://mail:abc",
-            f"OUTCOMES_SMTP_URL: 'smtp://mail:abc' is not {FORM} (the port is not a number from 1 to 65535); {SMTP_FIX}",
+            f"OUTCOMES_SMTP_URL: 'smtp://mail:abc' is not {FORM} (the port is not a number from 1 to 65535); "
+            f"{SMTP_FIX}",
         ),
         ("OUTCOMES_SMTP_URL", "smtp://:25", f"OUTCOMES_SMTP_URL: 'smtp://:25' is not {FORM} (no host); {SMTP_FIX}"),
         (
             "OUTCOMES_SMTP_URL",
             "smtp://mail:25?tls=1",
-            f"OUTCOMES_SMTP_URL: 'smtp://mail:25?tls=1' is not {FORM} (unknown option 'tls'; only starttls=1 is known); {SMTP_FIX}",
+            f"OUTCOMES_SMTP_URL: 'smtp://mail:25?tls=1' is not {FORM} (unknown option 'tls'; "
+            f"only starttls=1 is known); {SMTP_FIX}",
         ),
         (
             "OUTCOMES_SMTP_URL",
             "smtp://mail:25?starttls=maybe",
-            f"OUTCOMES_SMTP_URL: 'smtp://mail:25?starttls=maybe' is not {FORM} (starttls='maybe' is neither 1 nor 0); {SMTP_FIX}",
+            f"OUTCOMES_SMTP_URL: 'smtp://mail:25?starttls=maybe' is not {FORM} "
+            f"(starttls='maybe' is neither 1 nor 0); {SMTP_FIX}",
         ),
         (
             "OUTCOMES_SMTP_URL",
             "smtps://u:hunter2@mail:465?starttls=1",
-            "OUTCOMES_SMTP_URL: 'smtps://u:***@mail:465?starttls=1' asks for STARTTLS on smtps://, which is TLS already; use smtps://host:465 or smtp://host:587?starttls=1",
+            "OUTCOMES_SMTP_URL: 'smtps://u:***@mail:465?starttls=1' asks for STARTTLS on smtps://, "
+            "which is TLS already; use smtps://host:465 or smtp://host:587?starttls=1",
         ),
         (
             "OUTCOMES_SMTP_URL",
             "smtp://u:hunter2@mail:99999",
-            f"OUTCOMES_SMTP_URL: 'smtp://u:***@mail:99999' is not {FORM} (the port is not a number from 1 to 65535); {SMTP_FIX}",
+            f"OUTCOMES_SMTP_URL: 'smtp://u:***@mail:99999' is not {FORM} "
+            f"(the port is not a number from 1 to 65535); {SMTP_FIX}",
         ),
         (
             "OUTCOMES_SMTP_URL",
@@ -96,22 +101,27 @@ SMTP_FIX = "set it to e.g. smtp://mail.example.org:587?starttls=1 or smtps://use
         (
             "OUTCOMES_MAIL_FROM",
             "alerts",
-            "OUTCOMES_MAIL_FROM: 'alerts' is not an e-mail address; set it to the address alerts come from, e.g. alerts@example.org or 'Peer Outcomes <alerts@example.org>'",
+            "OUTCOMES_MAIL_FROM: 'alerts' is not an e-mail address; "
+            "set it to the address alerts come from, "
+            "e.g. alerts@example.org or 'Peer Outcomes <alerts@example.org>'",
         ),
         (
             "OUTCOMES_BASE_URL",
             "outcomes.example.org",
-            "OUTCOMES_BASE_URL: 'outcomes.example.org' is not the server's address; set it to the address staff open in a browser, e.g. https://outcomes.example.org",
+            "OUTCOMES_BASE_URL: 'outcomes.example.org' is not the server's address; "
+            "set it to the address staff open in a browser, e.g. https://outcomes.example.org",
         ),
         (
             "OUTCOMES_MAIL_RETRY_MAX_S",
             "soon",
-            "OUTCOMES_MAIL_RETRY_MAX_S: 'soon' is not a whole number of seconds from 1 to 86400; set it to e.g. 60 (the default) or unset it",
+            "OUTCOMES_MAIL_RETRY_MAX_S: 'soon' is not a whole number of seconds from 1 to 86400; "
+            "set it to e.g. 60 (the default) or unset it",
         ),
         (
             "OUTCOMES_MAIL_RETRY_MAX_S",
             "0",
-            "OUTCOMES_MAIL_RETRY_MAX_S: '0' is not a whole number of seconds from 1 to 86400; set it to e.g. 60 (the default) or unset it",
+            "OUTCOMES_MAIL_RETRY_MAX_S: '0' is not a whole number of seconds from 1 to 86400; "
+            "set it to e.g. 60 (the default) or unset it",
         ),
     ],
 )

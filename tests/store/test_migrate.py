@@ -39,18 +39,29 @@ def test_upgrade_of_an_empty_sqlite_file(tmp_path):
 
 
 ROWS_AT_0001 = [
-    "INSERT INTO programs (id, slug, name, page_mode, idle_timeout_s, created_at) VALUES (1, 'east', 'East', 'section', 300, '2026-01-01 00:00:00+00:00')",
+    "INSERT INTO programs (id, slug, name, page_mode, idle_timeout_s, created_at)"
+    " VALUES (1, 'east', 'East', 'section', 300, '2026-01-01 00:00:00+00:00')",
     "INSERT INTO waves (id, program_id, name, position) VALUES (1, 1, 'baseline', 0), (2, 1, 'exit', 1)",
-    "INSERT INTO battery_entries (id, program_id, position, instrument_id, instrument_version) VALUES (1, 1, 0, 'phq9', 1)",
+    "INSERT INTO battery_entries (id, program_id, position, instrument_id, instrument_version)"
+    " VALUES (1, 1, 0, 'phq9', 1)",
     "INSERT INTO sites (id, program_id, name) VALUES (1, 1, 'Main St')",
-    "INSERT INTO participants (id, program_id, code, site_id, attributes, created_at) VALUES (1, 1, 'P1', 1, '{}', '2026-01-01 00:00:00+00:00')",
-    "INSERT INTO staff_users (id, email, password_hash, role, active, created_at) VALUES (1, 's@example.org', 'x', 'staff', true, '2026-01-01 00:00:00+00:00')",
+    "INSERT INTO participants (id, program_id, code, site_id, attributes, created_at)"
+    " VALUES (1, 1, 'P1', 1, '{}', '2026-01-01 00:00:00+00:00')",
+    "INSERT INTO staff_users (id, email, password_hash, role, active, created_at)"
+    " VALUES (1, 's@example.org', 'x', 'staff', true, '2026-01-01 00:00:00+00:00')",
     "INSERT INTO staff_programs (staff_id, program_id) VALUES (1, 1)",
-    "INSERT INTO kiosk_sessions (id, ref, participant_id, wave_id, language, status, plan, current_page, furthest_page, created_at, expires_at) VALUES (1, 'r1', 1, 1, 'en', 'complete', '[]', 1, 1, '2026-01-02 00:00:00+00:00', '2026-01-02 00:05:00+00:00')",
-    "INSERT INTO administrations (id, participant_id, wave_id, instrument_id, instrument_version, status, mode, language, submission_key, kiosk_session_id, started_at) VALUES (1, 1, 1, 'phq9', 1, 'complete', 'tablet', 'en', 'k1', 1, '2026-01-02 00:00:00+00:00')",
-    "INSERT INTO item_responses (id, administration_id, item_id, value, declined, answered_at) VALUES (1, 1, 'phq9_9', 2, false, '2026-01-02 00:01:00+00:00')",
-    "INSERT INTO alerts (id, administration_id, item_id, value, level, raised_at) VALUES (1, 1, 'phq9_9', 2, 'urgent', '2026-01-02 00:01:00+00:00')",
-    "INSERT INTO page_saves (id, kiosk_session_id, page_index, submission_key, saved_at) VALUES (1, 1, 0, 'p1', '2026-01-02 00:01:00+00:00')",
+    "INSERT INTO kiosk_sessions (id, ref, participant_id, wave_id, language, status, plan,"
+    " current_page, furthest_page, created_at, expires_at)"
+    " VALUES (1, 'r1', 1, 1, 'en', 'complete', '[]', 1, 1, '2026-01-02 00:00:00+00:00', '2026-01-02 00:05:00+00:00')",
+    "INSERT INTO administrations (id, participant_id, wave_id, instrument_id, instrument_version,"
+    " status, mode, language, submission_key, kiosk_session_id, started_at)"
+    " VALUES (1, 1, 1, 'phq9', 1, 'complete', 'tablet', 'en', 'k1', 1, '2026-01-02 00:00:00+00:00')",
+    "INSERT INTO item_responses (id, administration_id, item_id, value, declined, answered_at)"
+    " VALUES (1, 1, 'phq9_9', 2, false, '2026-01-02 00:01:00+00:00')",
+    "INSERT INTO alerts (id, administration_id, item_id, value, level, raised_at)"
+    " VALUES (1, 1, 'phq9_9', 2, 'urgent', '2026-01-02 00:01:00+00:00')",
+    "INSERT INTO page_saves (id, kiosk_session_id, page_index, submission_key, saved_at)"
+    " VALUES (1, 1, 0, 'p1', '2026-01-02 00:01:00+00:00')",
     "INSERT INTO audit_events (id, at, kind, detail) VALUES (1, '2026-01-02 00:01:00+00:00', 'alert_raised', '{}')",
 ]
 

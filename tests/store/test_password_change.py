@@ -46,7 +46,8 @@ def staff(session, program) -> StaffUser:
             RIGHT,
             "qwerty123456",
             "new_password",
-            f"new password: is on a list of common or breached passwords that attackers try first; choose another — {HOW}",
+            "new password: is on a list of common or breached passwords that attackers try first; "
+            f"choose another — {HOW}",
         ),
         (RIGHT, RIGHT, "new_password", "new password: the same as your current password; choose a new one"),
     ],

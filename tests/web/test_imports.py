@@ -31,7 +31,8 @@ SCRIPT = textwrap.dedent(
     r = c.get("/auth/login")
     c.post("/auth/login", data={"email": "s@example.org", "password": "correct horse battery", "csrf_token": token(r)})
     r = c.get("/staff/p/east/")
-    c.post("/staff/p/east/sessions", data={"start-participant": "E001", "start-wave": "baseline", "start-language": "en", "csrf_token": token(r)})
+    start = {"start-participant": "E001", "start-wave": "baseline", "start-language": "en", "csrf_token": token(r)}
+    c.post("/staff/p/east/sessions", data=start)
     page = c.get("/kiosk/", follow_redirects=True)
     heavy = sorted(m for m in ("pingouin", "matplotlib", "weasyprint", "pandas", "scipy") if m in sys.modules)
     print(json.dumps({"status": page.status_code, "phq9": "phq9_9" in page.get_data(as_text=True), "heavy": heavy}))

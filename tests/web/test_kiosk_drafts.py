@@ -1,4 +1,7 @@
-"""Ticked answers survive the survey's Back, a reload, the idle lock and a language switch; they are never saved as answers."""
+"""Ticked answers survive the survey's Back, a reload, the idle lock and a language switch.
+
+They are never saved as answers.
+"""
 
 from __future__ import annotations
 

@@ -17,7 +17,10 @@ from toolkit.web.prg import restore_form
 from toolkit.web.prg import see_other
 from toolkit.web.prg import stash_form
 
-PAGE = "{{ form.hidden_tag() }}{{ form.code() }}{{ form.secret() }}{{ form.flag() }}{% for n, e in form.errors.items() %}<p>{{ n }}={{ e|join('|') }}</p>{% endfor %}"
+PAGE = (
+    "{{ form.hidden_tag() }}{{ form.code() }}{{ form.secret() }}{{ form.flag() }}"
+    "{% for n, e in form.errors.items() %}<p>{{ n }}={{ e|join('|') }}</p>{% endfor %}"
+)
 
 
 class DemoForm(FlaskForm):

@@ -26,7 +26,10 @@ PARAMETERS = {"instrument_choice": ("choices",), "program": ("programs", "slug")
 
 
 def open_database(url: str):
-    """The engine for ``url``; a :class:`SetupError` (exit 1) naming where the URL came from when it cannot be opened."""
+    """The engine for ``url``.
+
+    When it cannot be opened: a :class:`SetupError` (exit 1) naming where the URL came from.
+    """
     from toolkit.store.engine import open_engine
     from toolkit.store.errors import DatabaseUnavailableError
 

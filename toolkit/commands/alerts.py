@@ -65,5 +65,6 @@ def test_email(address: str) -> None:
             " OUTCOMES_SMTP_URL and OUTCOMES_MAIL_FROM, then run this again"
         ) from None
     click.echo(
-        f"{server} accepted the test message to {bare} (from {config.mail_from}); look for it in that inbox, and in its spam folder"
+        f"{server} accepted the test message to {bare} (from {config.mail_from}); "
+        "look for it in that inbox, and in its spam folder"
     )

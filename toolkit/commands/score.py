@@ -34,7 +34,8 @@ def score(input_file: Path, out: Path) -> None:
     if result.scores.empty:
         raise CommandError(
             str(input_file),
-            "no item columns of any known instrument; name columns by item id, e.g. phq9_1 (see `outcomes instruments show phq9`)",
+            "no item columns of any known instrument; name columns by item id, "
+            "e.g. phq9_1 (see `outcomes instruments show phq9`)",
         )
     write_table_atomically(result.scores, out)
     n = len(result.scores)

@@ -152,7 +152,8 @@ def read_csv(path: Path, limits: Limits, text_columns: tuple[str, ...]) -> pd.Da
     if len(frame) > limits.max_rows:
         raise refuse(
             str(path),
-            f"more than the limit of {count(limits.max_rows)} rows ({VARIABLES['max_rows']}); split the file (by wave or site) or raise the limit",
+            f"more than the limit of {count(limits.max_rows)} rows ({VARIABLES['max_rows']}); "
+            "split the file (by wave or site) or raise the limit",
         )
     _check_cell_lengths(frame, path, limits)
     return frame

@@ -78,7 +78,8 @@ class Limits:
                     [
                         Problem(
                             variable,
-                            f"'{environ[variable]}' is not a whole number above 0; set it to a number such as {default} (the default) or unset it",
+                            f"'{environ[variable]}' is not a whole number above 0; "
+                            f"set it to a number such as {default} (the default) or unset it",
                         )
                     ]
                 )

@@ -81,7 +81,8 @@ def _rows(rows: Iterator[tuple], path: Path, names: list[str], limits: Limits) -
         if number - 1 > limits.max_rows:
             raise refuse(
                 f"{path}:row {number}",
-                f"more than the limit of {count(limits.max_rows)} rows ({VARIABLES['max_rows']}); split the file (by wave or site) or raise the limit",
+                f"more than the limit of {count(limits.max_rows)} rows ({VARIABLES['max_rows']}); "
+                "split the file (by wave or site) or raise the limit",
             )
         if not row:
             continue
@@ -90,7 +91,8 @@ def _rows(rows: Iterator[tuple], path: Path, names: list[str], limits: Limits) -
             if extra is not None:
                 raise refuse(
                     f"{path}:row {number}",
-                    f"a value in column {get_column_letter(extra)}, right of the last named column; name the column in row 1 or delete the value",
+                    f"a value in column {get_column_letter(extra)}, right of the last named column; "
+                    "name the column in row 1 or delete the value",
                 )
             row = row[:width]
         _check_cells(row, number, path, names, limits)

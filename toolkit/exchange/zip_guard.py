@@ -60,7 +60,8 @@ def _open_archive(path: Path, size: int) -> zipfile.ZipFile:
     if entries > MAX_ZIP_ENTRIES or directory_size > MAX_CENTRAL_DIRECTORY:
         raise refuse(
             str(path),
-            f"not a usable workbook (its zip archive holds {count(entries)} parts, more than {count(MAX_ZIP_ENTRIES)}); {RESAVE}",
+            f"not a usable workbook (its zip archive holds {count(entries)} parts, "
+            f"more than {count(MAX_ZIP_ENTRIES)}); {RESAVE}",
         )
     try:
         return zipfile.ZipFile(path)

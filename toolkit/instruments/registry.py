@@ -157,7 +157,8 @@ def _cross_file_problems(loaded: list[tuple[Instrument, YamlSource]]) -> list[Pr
             problems.append(
                 Problem(
                     src.where(("id",)),
-                    f"id: '{inst.id}' version {inst.version} is also defined in {seen_key[key]}; bump `version` or remove one",
+                    f"id: '{inst.id}' version {inst.version} is also defined in {seen_key[key]}; "
+                    "bump `version` or remove one",
                 )
             )
             continue
@@ -168,7 +169,8 @@ def _cross_file_problems(loaded: list[tuple[Instrument, YamlSource]]) -> list[Pr
                 problems.append(
                     Problem(
                         src.where(("items", n, "id")),
-                        f"items[{n}].id: '{item.id}' is already an item of {owner[0]} ({owner[1]}); item ids must be unique across instruments",
+                        f"items[{n}].id: '{item.id}' is already an item of {owner[0]} ({owner[1]}); "
+                        "item ids must be unique across instruments",
                     )
                 )
             seen_item.setdefault(item.id, (inst.id, src.path))

@@ -44,7 +44,10 @@ def shown_tag(tag: str) -> str:
 
 
 def _too_deep() -> str:
-    return f"nested more than {MAX_DEPTH} levels deep; an instrument needs a handful, so check the brackets and indentation"
+    return (
+        f"nested more than {MAX_DEPTH} levels deep; an instrument needs a handful, "
+        "so check the brackets and indentation"
+    )
 
 
 class InstrumentLoader(yaml.SafeLoader):
@@ -83,7 +86,8 @@ class InstrumentLoader(yaml.SafeLoader):
         if self.nodes > MAX_NODES:
             raise Refused(
                 mark,
-                f"more than {MAX_NODES:,} values; an instrument file is far smaller, so check that this is the right file",
+                f"more than {MAX_NODES:,} values; an instrument file is far smaller, "
+                "so check that this is the right file",
             )
         if not isinstance(event, yaml.SequenceStartEvent | yaml.MappingStartEvent):
             return super().compose_node(parent, index)

@@ -144,7 +144,8 @@ def load_yaml(text: str, path: str) -> YamlSource:
             [
                 Problem(
                     f"{path}:1",
-                    f"the file is larger than {MAX_FILE_BYTES // 1024} KB, far more than an instrument needs; check that this is the right file",
+                    f"the file is larger than {MAX_FILE_BYTES // 1024} KB, far more than an instrument needs; "
+                    "check that this is the right file",
                 )
             ]
         )
@@ -165,7 +166,8 @@ def load_yaml(text: str, path: str) -> YamlSource:
             [
                 Problem(
                     f"{path}:{line}",
-                    f"the character {_codepoint(exc.character)} cannot be in a YAML file; delete it (is this a text file?)",
+                    f"the character {_codepoint(exc.character)} cannot be in a YAML file; "
+                    "delete it (is this a text file?)",
                 )
             ]
         ) from None
@@ -219,7 +221,8 @@ def read_text(path: Path) -> str:
             [
                 Problem(
                     f"{path}:1",
-                    f"the file is larger than {MAX_FILE_BYTES // 1024} KB, far more than an instrument needs; check that this is the right file",
+                    f"the file is larger than {MAX_FILE_BYTES // 1024} KB, far more than an instrument needs; "
+                    "check that this is the right file",
                 )
             ]
         )

@@ -90,7 +90,8 @@ def start_session(
     pages = plan_pages(program, registry, done)
     if not pages:
         raise StoreError(
-            f"participant {participant.code} has already completed every instrument of wave '{wave.name}'; pick another wave"
+            f"participant {participant.code} has already completed every instrument of wave '{wave.name}'; "
+            "pick another wave"
         )
     for old in session.scalars(
         select(KioskSession).where(

@@ -52,7 +52,10 @@ def _minutes(name: str, default: int) -> timedelta:
 
 
 def session_limits() -> tuple[timedelta, timedelta]:
-    """Staff idle time (``OUTCOMES_STAFF_IDLE_MINUTES``, default 30) and lifetime (``OUTCOMES_SESSION_MINUTES``, 720)."""
+    """Staff idle time and session lifetime.
+
+    From ``OUTCOMES_STAFF_IDLE_MINUTES`` (default 30) and ``OUTCOMES_SESSION_MINUTES`` (default 720).
+    """
     return _minutes("OUTCOMES_STAFF_IDLE_MINUTES", 30), _minutes("OUTCOMES_SESSION_MINUTES", 12 * 60)
 
 

@@ -250,7 +250,8 @@ def test_pin_unlock_and_lock_out(server, tablet, axe_source):
     assert (
         "exit"
         in server.sql(
-            "SELECT w.name FROM kiosk_sessions k JOIN waves w ON k.wave_id = w.id JOIN participants p ON k.participant_id = p.id"
+            "SELECT w.name FROM kiosk_sessions k JOIN waves w ON k.wave_id = w.id"
+            " JOIN participants p ON k.participant_id = p.id"
             " WHERE p.code = 'PIN-1' ORDER BY k.id DESC"
         )[0][0]
     )

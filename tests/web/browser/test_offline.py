@@ -218,7 +218,8 @@ def test_five_tablets_flipping_offline_and_online_lose_and_repeat_nothing(server
         assert any(offline for _p, offline in pages) and not all(offline for _p, offline in pages)
     codes = [f"FLIP-{k}" for k in range(5)]
     rows = server.sql(
-        "SELECT p.code, count(*), count(DISTINCT r.item_id) FROM item_responses r JOIN administrations d ON r.administration_id = d.id"
+        "SELECT p.code, count(*), count(DISTINCT r.item_id) FROM item_responses r"
+        " JOIN administrations d ON r.administration_id = d.id"
         " JOIN participants p ON d.participant_id = p.id WHERE p.code LIKE 'FLIP-%' GROUP BY p.code ORDER BY p.code"
     )
     assert rows == [(code, screens, screens) for code in codes]
