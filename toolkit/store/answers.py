@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
+from toolkit.instruments.answer_values import allows_decline
+from toolkit.instruments.answer_values import is_risk_item
+from toolkit.instruments.answer_values import on_scale
 from toolkit.store.errors import MissingAnswersError
 from toolkit.store.errors import TamperedInputError
 from toolkit.store.models import KioskSession
@@ -14,25 +17,10 @@ if TYPE_CHECKING:
     from toolkit.instruments.schema import Instrument
     from toolkit.instruments.schema import Item
 
+__all__ = ["DECLINED", "allows_decline", "check_answer", "is_risk_item", "page_instrument", "validate_answers"]
+
 DECLINED = None
 """The answer value that means "prefer not to say"."""
-
-
-def is_risk_item(item: Item) -> bool:
-    """True for a safety item: one marked ``risk`` or carrying an alert rule."""
-    return item.risk or item.alert is not None
-
-
-def allows_decline(inst: Instrument, item: Item, risk_decline: bool = False) -> bool:
-    """True when the item may be answered "prefer not to say".
-
-    A risk item follows the program's ``risk_decline`` setting (off by
-    default: a declined self-harm question raises no alert); other items
-    follow the instrument's definition.
-    """
-    if is_risk_item(item):
-        return risk_decline
-    return item.allow_decline if item.allow_decline is not None else inst.allow_decline
 
 
 def check_answer(inst: Instrument, item: Item, value: float | None, risk_decline: bool = False) -> None:
@@ -41,14 +29,7 @@ def check_answer(inst: Instrument, item: Item, value: float | None, risk_decline
         if not allows_decline(inst, item, risk_decline):
             raise TamperedInputError(f"{item.id}: this question cannot be declined; choose one of the answers")
         return
-    from toolkit.instruments.schema import ChoiceScale  # loaded already: inst is an Instrument
-
-    scale = inst.response_scales[item.scale]
-    if isinstance(scale, ChoiceScale):
-        ok = float(value) in scale.values
-    else:
-        ok = float(value).is_integer() and scale.min <= value <= scale.max
-    if not ok:
+    if not on_scale(inst, item, value):
         raise TamperedInputError(f"{item.id}: {value!r} is not an answer on this question's scale")
 
 

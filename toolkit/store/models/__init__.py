@@ -10,6 +10,8 @@ from toolkit.store.models.capture import ItemResponse
 from toolkit.store.models.capture import KioskSession
 from toolkit.store.models.capture import PageDraft
 from toolkit.store.models.capture import PageSave
+from toolkit.store.models.imports import ImportRecord
+from toolkit.store.models.imports import ReplacedAnswer
 from toolkit.store.models.limits import LIMIT_SCOPES
 from toolkit.store.models.limits import SignInLimit
 from toolkit.store.models.outbox import CHANNELS
@@ -38,6 +40,8 @@ __all__ = [
     "AlertChange",
     "AuditEvent",
     "Base",
+    "ImportRecord",
+    "ReplacedAnswer",
     "BatteryEntry",
     "ItemResponse",
     "KioskSession",

@@ -82,6 +82,7 @@ class Administration(Base):
     language: Mapped[str] = mapped_column(String(8), default="en")
     submission_key: Mapped[str] = mapped_column(String(64), unique=True)
     kiosk_session_id: Mapped[int | None] = mapped_column(ForeignKey("kiosk_sessions.id", ondelete="SET NULL"))
+    import_id: Mapped[int | None] = mapped_column(ForeignKey("imports.id", ondelete="SET NULL"), index=True)
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
     completed_at: Mapped[datetime | None]
 
