@@ -34,6 +34,7 @@ from toolkit.store.models import ImportRecord
 from toolkit.store.models import ItemResponse
 from toolkit.store.models import Participant
 from toolkit.store.models import Program
+from toolkit.store.programs import CODE
 
 Stored = tuple[float | None, bool]
 
@@ -97,8 +98,20 @@ def previous_import(session: Session, program: Program, sha256: str) -> ImportRe
     )
 
 
+MAX_SITE = 100
+MAX_GROUP = 40
+
+
 def _check_waves_and_battery(program: Program, table: ImportTable, registry: Registry) -> None:
     waves = [w.name for w in program.waves]
+    for wave in table.waves:
+        for name, value, limit in (("site", wave.site, MAX_SITE), ("group", wave.group, MAX_GROUP)):
+            if value is not None and len(value) > limit:
+                table.problems.append(
+                    Problem(
+                        f"{table.path}:{wave.row}:{name}", f"a {name} name has at most {limit} characters; shorten it"
+                    )
+                )
     battery = {b.instrument_id for b in program.battery}
     for wave in table.waves:
         if wave.wave not in waves:
@@ -150,6 +163,15 @@ def _resolve_codes(session: Session, plan: ImportPlan, same: dict[str, str], new
                 continue
             out[code], plan.codes[code] = ids[target], target
         else:
+            if not CODE.match(code):
+                plan.table.problems.append(
+                    Problem(
+                        f"{plan.table.path}:{wave.row}:participant",
+                        f"'{code[:60]}' is not a participant code: use 1-40 letters, digits, '.', '_' or '-'"
+                        " (the program's code, never a name)",
+                    )
+                )
+                continue
             close = index.close_to(code)
             if close and code not in new:
                 plan.matches.append(PossibleMatch(code, tuple(close), wave.row))
