@@ -1,4 +1,4 @@
-"""``outcomes instruments``: list, show and validate instrument definitions."""
+"""``outcomes instruments``: list, show, validate and export instrument definitions."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from toolkit.errors import EXIT_BAD_INPUT
+from toolkit.errors import EXIT_ENVIRONMENT
 from toolkit.errors import InstrumentError
 from toolkit.errors import print_error
 
@@ -97,3 +98,87 @@ def validate(paths: tuple[str, ...]) -> None:
         click.echo(f"{len(problems)} problem(s) found.", err=True)
         raise SystemExit(EXIT_BAD_INPUT)
     click.echo(f"{len(reg)} instrument(s) valid.")
+
+
+EXPORT_FORMATS = {"redcap": ".csv", "fhir": ".json", "xlsform": ".xlsx"}
+"""Each export format with the file name ending it writes."""
+
+
+@instruments.command("export")
+@click.argument("instrument_ids", metavar="ID...", nargs=-1, required=True)
+@click.option(
+    "--format",
+    "fmt",
+    required=True,
+    type=click.Choice(sorted(EXPORT_FORMATS)),
+    help="What to write (see docs/exchange.md).",
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The file to write (.csv for redcap, .json for fhir, .xlsx for xlsform); fhir prints to the screen without it.",
+)
+@click.option("--base-url", help="fhir: the FHIR base address the Questionnaire's url starts with.")
+@click.option(
+    "--licensed-wording",
+    is_flag=True,
+    help="Export a licensed instrument with the wording of your overlay (your licence must allow the copy).",
+)
+def export(
+    instrument_ids: tuple[str, ...], fmt: str, out: Path | None, base_url: str | None, licensed_wording: bool
+) -> None:
+    """Write instruments as a REDCap data dictionary, a FHIR Questionnaire or an XLSForm.
+
+    A REDCap dictionary may hold several instruments (one form each); a FHIR
+    Questionnaire and an XLSForm hold one.
+    """
+    from toolkit.errors import CommandError
+    from toolkit.exchange.instrument_export import check_exportable
+    from toolkit.files import write_atomically
+    from toolkit.instruments import default_registry
+
+    if fmt != "redcap" and len(instrument_ids) > 1:
+        raise CommandError(
+            "ID", f"the {fmt} format holds one instrument; export {', '.join(instrument_ids)} one at a time"
+        )
+    if out is None and fmt != "fhir":
+        raise CommandError(
+            "--out", f"the {fmt} format is written to a file; name it with --out FILE{EXPORT_FORMATS[fmt]}"
+        )
+    if out is not None and out.suffix.lower() != EXPORT_FORMATS[fmt]:
+        raise CommandError(
+            "--out", f"{out}: the {fmt} format is a {EXPORT_FORMATS[fmt]} file; end the name in {EXPORT_FORMATS[fmt]}"
+        )
+    registry = default_registry()
+    chosen = [registry.get(i) for i in dict.fromkeys(instrument_ids)]
+    for inst in chosen:
+        check_exportable(inst, licensed_wording)
+    if fmt == "fhir" and out is None:
+        from toolkit.exchange.fhir_questionnaire import write_questionnaire
+
+        click.echo(write_questionnaire(chosen[0], None, base_url), nl=False)
+        return
+    try:
+        write_atomically(out, lambda tmp: _write_export(fmt, chosen, tmp, base_url))
+    except OSError as exc:
+        raise CommandError(
+            str(out), f"cannot write the file ({exc.strerror}); check the folder", exit_code=EXIT_ENVIRONMENT
+        ) from exc
+    names = ", ".join(inst.id for inst in chosen)
+    click.echo(f"Wrote {names} as {fmt} to {out}.")
+
+
+def _write_export(fmt: str, chosen: list, path: Path, base_url: str | None) -> None:
+    """Write one export format to ``path``."""
+    if fmt == "redcap":
+        from toolkit.exchange.redcap_dictionary import write_redcap_dictionary
+
+        write_redcap_dictionary(chosen, path)
+    elif fmt == "fhir":
+        from toolkit.exchange.fhir_questionnaire import write_questionnaire
+
+        write_questionnaire(chosen[0], path, base_url)
+    else:
+        from toolkit.exchange.xlsform import write_xlsform
+
+        write_xlsform(chosen[0], path)

@@ -204,6 +204,27 @@ class Scale(Strict):
     primary: bool = False
 
 
+LoincCode = str
+"""A LOINC term code such as ``44249-1``; its form and check digit are checked in :mod:`~toolkit.instruments.rules`."""
+
+LoincAnswerCode = str
+"""A LOINC answer code such as ``LA6568-5``; its form is checked in :mod:`~toolkit.instruments.rules`."""
+
+
+class Codes(Strict):
+    """LOINC codes of an instrument, for exchange with FHIR systems (every part optional).
+
+    ``panel`` is the instrument's panel code, ``items`` an item id -> code
+    map, ``scales`` a scale id -> score code map (``total: 44261-6``) and
+    ``answers`` a response scale -> option value -> answer code map.
+    """
+
+    panel: LoincCode | None = None
+    items: dict[str, LoincCode] = Field(default_factory=dict)
+    scales: dict[str, LoincCode] = Field(default_factory=dict)
+    answers: dict[str, dict[float, LoincAnswerCode]] = Field(default_factory=dict)
+
+
 class Instrument(Strict):
     """One version of one instrument, as defined in ``instruments/*.yaml``."""
 
@@ -224,6 +245,7 @@ class Instrument(Strict):
     items: list[Item] = Field(min_length=1)
     scoring: Scoring
     scales: list[Scale] = Field(min_length=1)
+    codes: Codes = Field(default_factory=Codes)
 
     def item(self, item_id: str) -> Item:
         """Return the item with this id (KeyError if absent)."""
