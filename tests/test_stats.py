@@ -46,7 +46,7 @@ def test_d3_d_z_and_wilcoxon():
 
 
 def test_d3_g_av_uses_df_n_minus_1():
-    g, _, _ = stats.g_av(PRE, POST)
+    g = stats.g_av(PRE, POST).g
     # d_av (pingouin paired cohen) = 1.255964 for pre - post; J = 1 - 3/(4*7 - 1) = 24/27.
     assert g == pytest.approx(-1.255964 * 24 / 27, abs=1e-6)
     # pingouin's hedges (J from 2n - 2 df) is 1.187457: ours must differ from it.
@@ -58,13 +58,13 @@ def test_g_av_hand_worked_small_case():
     # mean diff = 1.25; s_av = sqrt((1.666667 + 2.916667) / 2) = sqrt(2.291667) = 1.513825
     # d_av = 1.25 / 1.513825 = 0.825723; df = n - 1 = 3: J = 1 - 3/(12 - 1) = 8/11 = 0.727273
     # g_av = 0.825723 * 0.727273 = 0.600526
-    g, _, _ = stats.g_av(np.array([1, 2, 3, 4.0]), np.array([2, 3, 4, 6.0]))
+    g = stats.g_av(np.array([1, 2, 3, 4.0]), np.array([2, 3, 4, 6.0])).g
     assert g == pytest.approx(0.600526, abs=1e-6)
     assert stats.hedges_j(3) == pytest.approx(8 / 11)
 
 
 def test_g_av_from_moments_matches_g_av():
-    g, _, _ = stats.g_av(PRE, POST)
+    g = stats.g_av(PRE, POST).g
     diff = POST - PRE
     vec = stats.g_av_from_moments(
         np.array([8]), np.array([diff.mean()]), np.array([PRE.var(ddof=1)]), np.array([POST.var(ddof=1)])
@@ -86,14 +86,33 @@ def _nc_limit(t: float, df: int, q: float) -> float:
 
 def test_g_av_ci_is_algina_keselman_noncentral_t():
     # Algina & Keselman (2003): CI for delta_av = lambda limits * sqrt(2 S_D^2 / (n (S1^2 + S2^2))).
-    _, low, high = stats.g_av(PRE, POST)
+    r = stats.g_av(PRE, POST)
     diff = POST - PRE
     n = 8
     t = diff.mean() / (diff.std(ddof=1) / math.sqrt(n))
     factor = math.sqrt(2 * diff.var(ddof=1) / (n * (PRE.var(ddof=1) + POST.var(ddof=1))))
     expected = (_nc_limit(t, 7, 0.975) * factor, _nc_limit(t, 7, 0.025) * factor)
-    assert (low, high) == pytest.approx(expected, abs=1e-6)
-    assert low < -1.255964 < high
+    assert (r.ci_low, r.ci_high) == pytest.approx(expected, abs=1e-6)
+    assert r.ci_low < -1.255964 < r.ci_high
+    assert r.ci_method == "noncentral t"
+
+
+def test_g_av_ci_at_t_7_with_100_pairs_inverts_the_noncentral_t_exactly():
+    # Differences built so that the paired t is exactly 7 with 99 df (mean 1.4, SD 2, n = 100).
+    rng = np.random.default_rng(5)
+    pre = rng.normal(20.0, 5.0, 100)
+    z = rng.normal(size=100)
+    diff = 1.4 + 2.0 * (z - z.mean()) / z.std(ddof=1)
+    post = pre + diff
+    assert diff.mean() / (diff.std(ddof=1) / 10) == pytest.approx(7.0, rel=1e-12)
+    factor = math.sqrt(2 * diff.var(ddof=1) / (100 * (pre.var(ddof=1) + post.var(ddof=1))))
+    r = stats.g_av(pre, post)
+    # R: uniroot(function(l) pt(7, 99, l) - q, c(-1, 15), tol = 1e-15)$root for q = .975, .025
+    # gives 4.797143708363, 9.174212482679 (see tests/stats/test_noncentral_t.py). The former
+    # search hit a NaN from scipy's CDF and used the normal approximation: 4.810908, 9.189092.
+    assert r.ci_method == "noncentral t"
+    assert (r.ci_low, r.ci_high) == pytest.approx((4.797143708363 * factor, 9.174212482679 * factor), rel=1e-9)
+    assert abs(r.ci_low - 4.810908 * factor) > 1e-3 * factor
 
 
 @pytest.mark.slow
@@ -105,17 +124,26 @@ def test_g_av_ci_coverage_by_simulation():
     cov = [[1.0, 0.5], [0.5, 1.0]]
     for _ in range(reps):
         x = rng.multivariate_normal([0.0, delta], cov, size=n)
-        _, low, high = stats.g_av(x[:, 0], x[:, 1])
-        hits += low <= delta <= high
+        r = stats.g_av(x[:, 0], x[:, 1])
+        hits += r.ci_low <= delta <= r.ci_high
     assert 0.93 <= hits / reps <= 0.97
 
 
-def test_large_sample_ci_falls_back_cleanly():
+def test_large_sample_with_a_huge_t_is_still_exact():
+    # n = 100,000 and t of about -1896: the noncentral t is still inverted exactly.
     rng = np.random.default_rng(1)
     pre = rng.normal(10, 2, 100_000)
     post = pre - 3 + rng.normal(0, 0.5, 100_000)
-    g, low, high = stats.g_av(pre, post)
-    assert low < g < high and high - low < 0.05
+    r = stats.g_av(pre, post)
+    assert r.ci_low < r.g < r.ci_high and r.ci_high - r.ci_low < 0.05
+    assert r.ci_method == "noncentral t"
+
+
+def test_g_av_without_an_interval_has_no_ci_method():
+    assert stats.g_av(np.array([1.0, 2.0]), np.array([2.0, 3.0])).ci_method is None  # fewer than 3 pairs
+    same = stats.g_av(np.array([1.0, 2.0, 4.0]), np.array([2.0, 3.0, 5.0]))  # every difference is 1
+    assert same.g == pytest.approx(1 / math.sqrt(7 / 3) * (1 - 3 / 7))
+    assert math.isnan(same.ci_low) and math.isnan(same.ci_high) and same.ci_method is None
 
 
 def test_d4_rci_arithmetic():

@@ -22,14 +22,16 @@ def change_statistics(pre: np.ndarray, post: np.ndarray, higher_is: str) -> dict
 
     Raw-unit fields (``mean_change``, ``change_ci``, ``t``) keep the direction
     post - pre. Effect sizes (``g_av``, ``d_z`` and their CIs) are oriented so
-    that a positive value means improvement.
+    that a positive value means improvement. ``g_av_ci_method`` says how the
+    g_av CI was found (``"noncentral t"`` or ``"normal approximation"``), None
+    when there is no CI.
 
     Examples
     --------
     >>> r = change_statistics(np.array([20., 18, 25, 14, 22, 17, 23, 16]),
     ...                       np.array([14., 15, 20, 12, 15, 16, 18, 10]), "worse")
-    >>> r["mean_change"], round(r["t"], 4), round(r["d_z"], 4)
-    (-4.375, -5.7989, 2.0502)
+    >>> r["mean_change"], round(r["t"], 4), round(r["d_z"], 4), r["g_av_ci_method"]
+    (-4.375, -5.7989, 2.0502, 'noncentral t')
     """
     pre = np.asarray(pre, dtype=float)
     post = np.asarray(post, dtype=float)
@@ -37,7 +39,8 @@ def change_statistics(pre: np.ndarray, post: np.ndarray, higher_is: str) -> dict
     diff = post - pre
     n = int(diff.size)
     t = stats.paired_t(diff)
-    g, g_low, g_high = stats.g_av(pre, post)
+    g = stats.g_av(pre, post)
+    g_ci = _oriented_interval(g.ci_low, g.ci_high, sign)
     dz, dz_low, dz_high = stats.d_z(diff)
     return {
         "n_pairs": n,
@@ -51,8 +54,9 @@ def change_statistics(pre: np.ndarray, post: np.ndarray, higher_is: str) -> dict
         "df": t.df if n >= 2 else None,
         "p": number(t.p),
         "wilcoxon_p": number(stats.wilcoxon_p(diff)) if n else None,
-        "g_av": number(sign * g),
-        "g_av_ci": _oriented_interval(g_low, g_high, sign),
+        "g_av": number(sign * g.g),
+        "g_av_ci": g_ci,
+        "g_av_ci_method": g.ci_method if None not in g_ci else None,
         "d_z": number(sign * dz),
         "d_z_ci": _oriented_interval(dz_low, dz_high, sign),
     }

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
-from scipy import optimize
 from scipy import stats as sps
 
-from toolkit.stats.constants import Z95
+from toolkit.stats.noncentral_t import noncentrality_interval
 
 
 def orientation(higher_is: str) -> float:
@@ -63,74 +64,64 @@ def g_av_from_moments(n: np.ndarray, mean_diff: np.ndarray, var_pre: np.ndarray,
     return out
 
 
-def _noncentrality_limits(t: float, df: int) -> tuple[float, float]:
-    """95% limits for the noncentrality parameter of a noncentral t given an observed t."""
-    sign = -1.0 if t < 0 else 1.0
-    ta = abs(t)
-    approx_sd = math.sqrt(1.0 + ta * ta / (2.0 * df))
-    width = 12.0 * approx_sd + 2.0
+@dataclass(frozen=True)
+class HedgesGAv:
+    """Hedges' g_av with its 95% CI, in the raw direction, and how the CI was found.
 
-    def cdf_gap(nc: float, q: float) -> float:
-        return float(sps.nct.cdf(ta, df, nc)) - q
+    ``ci_method`` is ``"noncentral t"`` (exact inversion), ``"normal approximation"``
+    (where the exact inversion is impossible) or None when there is no CI.
+    """
 
-    try:
-        with np.errstate(all="ignore"):
-            low = optimize.brentq(cdf_gap, ta - width, ta + width, args=(0.975,), xtol=1e-10)
-            high = optimize.brentq(cdf_gap, ta - width, ta + width, args=(0.025,), xtol=1e-10)
-    except (ValueError, RuntimeError):
-        # Far in the tail scipy's noncentral t can return NaN; the large-sample
-        # normal approximation of the noncentral t is accurate there.
-        low, high = ta - Z95 * approx_sd, ta + Z95 * approx_sd
-    if sign < 0:
-        return -high, -low
-    return low, high
+    g: float
+    ci_low: float
+    ci_high: float
+    ci_method: Literal["noncentral t", "normal approximation"] | None
 
 
-def g_av(pre: np.ndarray, post: np.ndarray) -> tuple[float, float, float]:
+def g_av(pre: np.ndarray, post: np.ndarray) -> HedgesGAv:
     """Hedges' g_av for paired data with a 95% CI, in the raw direction.
 
     g_av = J * (mean(post - pre) / sqrt((sd_pre^2 + sd_post^2) / 2)) with
     J = 1 - 3 / (4 (n - 1) - 1).
 
     The CI is the Algina & Keselman (2003) interval for the population
-    delta_av: the observed paired t is inverted through the noncentral t
-    distribution with n - 1 df to 95% limits for the noncentrality
-    parameter, and each limit is multiplied by
-    sqrt(2 S_D^2 / (n (S_pre^2 + S_post^2))), the factor that turns t into
-    d_av. It needs only a few evaluations of the noncentral t, whatever n.
-    Where scipy's noncentral t fails far in the tail the normal approximation
-    lambda +/- 1.96 sqrt(1 + t^2 / (2 df)) is used.
+    delta_av: the observed paired t is inverted exactly through the
+    noncentral t distribution with n - 1 df to 95% limits for the
+    noncentrality parameter (:func:`noncentrality_interval`), and each limit
+    is multiplied by sqrt(2 S_D^2 / (n (S_pre^2 + S_post^2))), the factor that
+    turns t into d_av. Where the noncentral t cannot be evaluated at a limit,
+    the normal approximation is used and ``ci_method`` says so.
 
-    Returns (g_av, ci_low, ci_high); NaN where fewer than 3 pairs or no
-    variance.
+    NaN for g_av and the CI where fewer than 3 pairs or no variance; NaN CI
+    (``ci_method`` None) where the differences do not vary.
 
     Examples
     --------
     >>> pre = np.array([20., 18, 25, 14, 22, 17, 23, 16])
     >>> post = np.array([14., 15, 20, 12, 15, 16, 18, 10])
-    >>> round(g_av(pre, post)[0], 6)
-    -1.116413
+    >>> r = g_av(pre, post)
+    >>> round(r.g, 6), round(r.ci_low, 6), round(r.ci_high, 6), r.ci_method
+    (-1.116413, -2.014984, -0.473351, 'noncentral t')
     """
     pre = np.asarray(pre, dtype=float)
     post = np.asarray(post, dtype=float)
     n = pre.size
+    missing = HedgesGAv(math.nan, math.nan, math.nan, None)
     if n < 3:
-        return math.nan, math.nan, math.nan
+        return missing
     diff = post - pre
     var_pre, var_post = float(pre.var(ddof=1)), float(post.var(ddof=1))
     s_av = math.sqrt((var_pre + var_post) / 2.0)
     sd_diff = float(diff.std(ddof=1))
     if not s_av > 0:
-        return math.nan, math.nan, math.nan
+        return missing
     mean = float(diff.mean())
-    d = mean / s_av
-    g = float(hedges_j(n - 1)) * d
+    g = float(hedges_j(n - 1)) * mean / s_av
     if not sd_diff > 0:
-        return g, math.nan, math.nan
+        return HedgesGAv(g, math.nan, math.nan, None)
     factor = math.sqrt(2.0 * sd_diff**2 / (n * (var_pre + var_post)))
-    t = mean / (sd_diff / math.sqrt(n))
-    low, high = _noncentrality_limits(t, n - 1)
-    return g, low * factor, high * factor
+    limits = noncentrality_interval(mean / (sd_diff / math.sqrt(n)), n - 1)
+    return HedgesGAv(g, limits.low * factor, limits.high * factor, limits.method)
 
 
 def d_z(diff: np.ndarray) -> tuple[float, float, float]:
