@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from toolkit.instruments.schema import ChoiceScale
 from toolkit.instruments.schema import Instrument
 from toolkit.instruments.schema import Item
@@ -39,3 +41,13 @@ def scale_text(inst: Instrument, item: Item) -> str:
         values = [f"{v:g}" for v in sorted(scale.values)]
         return ", ".join(values[:-1]) + f" or {values[-1]}" if len(values) > 1 else values[0]
     return f"{scale.min:g} to {scale.max:g}"
+
+
+def on_scale_array(inst: Instrument, item: Item, values: np.ndarray) -> np.ndarray:
+    """:func:`on_scale` for an array of values: a boolean array (NaN is never on the scale)."""
+    values = np.asarray(values, dtype=float)
+    scale = inst.response_scales[item.scale]
+    if isinstance(scale, ChoiceScale):
+        return np.isin(values, np.asarray(scale.values, dtype=float))
+    with np.errstate(invalid="ignore"):
+        return (np.floor(values) == values) & (values >= scale.min) & (values <= scale.max)

@@ -5,6 +5,7 @@ file's ``date`` column at noon in the program's time zone, else now),
 answers, replaced answers with their old and new values, alerts marked
 ``import`` for risk answers that fire, the import record and one audit
 event. Rows are inserted in bulk, so large files import quickly.
+
 Alerts dated within :data:`NOTIFY_WITHIN_DAYS` days (or undated) are also
 queued for the program's alert contacts, like a tablet's; older ones are
 shown on the alerts page to acknowledge without a message, so importing
@@ -21,6 +22,8 @@ from datetime import timedelta
 from datetime import UTC
 from zoneinfo import ZoneInfo
 
+import numpy as np
+import pandas as pd
 from sqlalchemy import insert
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -39,46 +42,57 @@ from toolkit.store.outbox import enqueue
 NOTIFY_WITHIN_DAYS = 14
 
 
-def _moment(day: date | None, zone: str, now: datetime) -> datetime:
+def moment_of(day: date | None, zone: str, now: datetime) -> datetime:
+    """When an administration dated ``day`` happened: noon of that day in the program's zone (now without a date)."""
     if day is None:
         return now
     return datetime.combine(day, time(12), tzinfo=ZoneInfo(zone)).astimezone(UTC)
 
 
-def _submission_key(sha256: str, pid: int, wave_id: int, instrument: str) -> str:
-    return "import-" + hashlib.sha256(f"{sha256}:{pid}:{wave_id}:{instrument}".encode()).hexdigest()[:57]
+def moments_of(days: pd.Series, zone: str, now: datetime) -> list[datetime]:
+    """:func:`moment_of` for a column of days (datetime64, NaT for none), as a list."""
+    noon = (days + pd.Timedelta(hours=12)).dt.tz_localize(ZoneInfo(zone), ambiguous="NaT", nonexistent="shift_forward")
+    utc = noon.dt.tz_convert(UTC)
+    return [now if pd.isna(m) else m.to_pydatetime() for m in utc]
+
+
+def _submission_key(sha256: str, wave: int, instrument: str) -> str:
+    return "import-" + hashlib.sha256(f"{sha256}:{wave}:{instrument}".encode()).hexdigest()[:57]
 
 
 def _participants(session: Session, plan: ImportPlan) -> dict[str, int]:
     """Stored code -> participant id, enrolling the new codes (with their site and group from the file)."""
     program = plan.program
     sites = {s.name: s.id for s in program.sites}
-    first = {}
-    for wave in plan.table.waves:
-        first.setdefault(wave.participant, wave)
-    for code in plan.new_codes:
-        name = first[code].site
-        if name and name not in sites:
-            site = Site(program_id=program.id, name=name)
-            session.add(site)
-            session.flush()
-            sites[name] = site.id
+    rows = plan.table.wave_frame()
+    firsts = rows.assign(code=rows["participant"].map(plan.codes)).drop_duplicates("code").set_index("code")
+    first = firsts.loc[plan.new_codes, ["site", "group"]]
+    first = {
+        c: (s if isinstance(s, str) else None, g if isinstance(g, str) else None)
+        for c, s, g in zip(first.index, first["site"], first["group"], strict=True)
+    }
+    for name in sorted({first[c][0] for c in plan.new_codes if first[c][0]} - set(sites)):
+        site = Site(program_id=program.id, name=name)
+        session.add(site)
+        session.flush()
+        sites[name] = site.id
     if plan.new_codes:
         session.execute(
             insert(Participant),
             [
                 {
                     "program_id": program.id,
-                    "code": code,
-                    "site_id": sites.get(first[code].site or ""),
-                    "group": first[code].group,
+                    "code": c,
+                    "site_id": sites.get(first[c][0] or ""),
+                    "group": first[c][1],
                     "attributes": {},
                 }
-                for code in plan.new_codes
+                for c in plan.new_codes
             ],
         )
-    rows = session.execute(select(Participant.code, Participant.id).where(Participant.program_id == program.id))
-    return dict(rows.all())
+    return dict(
+        session.execute(select(Participant.code, Participant.id).where(Participant.program_id == program.id)).all()
+    )
 
 
 def write_import(
@@ -89,9 +103,9 @@ def write_import(
     Answers that conflict with stored ones are written only with
     ``replace``; the old and new values are kept in ``replaced_answers``.
     """
-    if not plan.ready or (plan.conflicts and not replace):
+    if not plan.ready or plan.answers is None or (plan.conflicts and not replace):
         raise ValueError("the import plan has problems, undecided codes or conflicts; resolve them first")
-    program, table = plan.program, plan.table
+    program, table, answers = plan.program, plan.table, plan.answers
     now = datetime.now(UTC)
     rec = ImportRecord(
         program_id=program.id,
@@ -105,47 +119,68 @@ def write_import(
     )
     session.add(rec)
     session.flush()
-    ids = _participants(session, plan)
-    wave_ids = {w.name: w.id for w in program.waves}
-    new_rows, adm_of = [], {}
-    for p in plan.writes:
-        if p.existing_id is not None:
-            adm_of[id(p)] = p.existing_id
-            continue
-        pid, wave_id = ids[plan.codes[p.wave.participant]], wave_ids[p.wave.wave]
-        moment = _moment(p.wave.date, program.time_zone, now)
-        new_rows.append(
-            {
-                "participant_id": pid,
-                "wave_id": wave_id,
-                "instrument_id": p.instrument,
-                "instrument_version": p.version,
-                "status": "complete",
-                "mode": "import",
-                "language": "en",
-                "submission_key": _submission_key(table.sha256, pid, wave_id, p.instrument),
-                "import_id": rec.id,
-                "started_at": moment,
-                "completed_at": moment,
-            }
-        )
-    if new_rows:
-        keys = {r["submission_key"] for r in new_rows}
-        session.execute(insert(Administration), new_rows)
+    pids = _participants(session, plan)
+    moments = moments_of(table.wave_frame()["date"], program.time_zone, now)
+    versions = {b.instrument_id: b.instrument_version for b in program.battery}
+    fresh = answers[answers["administration"].isna()].drop_duplicates(["wave", "instrument"])
+    rows = [
+        {
+            "participant_id": pids[code],
+            "wave_id": int(wave_id),
+            "instrument_id": inst,
+            "instrument_version": versions[inst],
+            "status": "complete",
+            "mode": "import",
+            "language": "en",
+            "submission_key": _submission_key(table.sha256, int(wave), inst),
+            "import_id": rec.id,
+            "started_at": moments[wave],
+            "completed_at": moments[wave],
+        }
+        for wave, inst, code, wave_id in fresh[["wave", "instrument", "code", "wave_id"]].itertuples(index=False)
+    ]
+    if rows:
+        session.execute(insert(Administration), rows)
         made = dict(
             session.execute(
                 select(Administration.submission_key, Administration.id).where(Administration.import_id == rec.id)
             ).all()
         )
-        if set(made) != keys:
-            raise RuntimeError("the imported administrations could not be read back; nothing was written")
-        for p in plan.writes:
-            if p.existing_id is None:
-                pid, wave_id = ids[plan.codes[p.wave.participant]], wave_ids[p.wave.wave]
-                adm_of[id(p)] = made[_submission_key(table.sha256, pid, wave_id, p.instrument)]
-    answers, replaced = _answers(session, plan, adm_of, rec.id, now)
-    rec.administrations, rec.answers, rec.replaced = len(new_rows), answers, replaced
-    rec.alerts = _alerts(session, plan, adm_of, now)
+        filled = np.array(answers["administration"].to_numpy(dtype=float))
+        missing = np.flatnonzero(np.isnan(filled))
+        waves, insts = answers["wave"].to_numpy(), answers["instrument"].to_numpy()
+        filled[missing] = [made[_submission_key(table.sha256, int(waves[i]), insts[i])] for i in missing]
+        answers = answers.assign(administration=filled)
+    answers = answers.assign(administration=answers["administration"].astype("int64"))
+    added = answers[~answers["replace"]]
+    if len(added):
+        values = added["value"].to_numpy()
+        session.execute(
+            insert(ItemResponse),
+            [
+                {
+                    "administration_id": a,
+                    "item_id": i,
+                    "value": None if d else float(v),
+                    "declined": bool(d),
+                    "answered_at": moments[w],
+                }
+                for a, i, v, d, w in zip(
+                    added["administration"].tolist(),
+                    added["item"].tolist(),
+                    values.tolist(),
+                    added["declined"].tolist(),
+                    added["wave"].tolist(),
+                    strict=True,
+                )
+            ],
+        )
+    replaced = _replace(session, answers[answers["replace"]], rec.id, now)
+    rec.administrations, rec.answers, rec.replaced = len(rows), len(added) + replaced, replaced
+    written = {
+        (int(w), i): int(a) for w, i, a in zip(answers["wave"], answers["item"], answers["administration"], strict=True)
+    }
+    rec.alerts = _alerts(session, plan, written, moments, now)
     record(
         session,
         "import",
@@ -161,62 +196,41 @@ def write_import(
     return rec
 
 
-def _answers(
-    session: Session, plan: ImportPlan, adm_of: dict[int, int], import_id: int, now: datetime
-) -> tuple[int, int]:
-    conflicts = {(c.participant, c.wave, c.item) for c in plan.conflicts}
-    rows, replaced = [], 0
-    for p in plan.writes:
-        adm = adm_of[id(p)]
-        answered = _moment(p.wave.date, plan.program.time_zone, now)
-        for a in p.answers:
-            if (plan.codes[p.wave.participant], p.wave.wave, a.item) in conflicts:
-                old = session.scalar(
-                    select(ItemResponse).where(ItemResponse.administration_id == adm, ItemResponse.item_id == a.item)
-                )
-                session.add(
-                    ReplacedAnswer(
-                        import_id=import_id,
-                        administration_id=adm,
-                        item_id=a.item,
-                        old_value=old.value,
-                        old_declined=old.declined,
-                        new_value=a.value,
-                        new_declined=a.declined,
-                    )
-                )
-                old.value, old.declined, old.changed_at = a.value, a.declined, now
-                replaced += 1
-                continue
-            rows.append(
-                {
-                    "administration_id": adm,
-                    "item_id": a.item,
-                    "value": a.value,
-                    "declined": a.declined,
-                    "answered_at": answered,
-                }
+def _replace(session: Session, rows, import_id: int, now: datetime) -> int:
+    for adm, item, value, declined in rows[["administration", "item", "value", "declined"]].itertuples(index=False):
+        old = session.scalar(
+            select(ItemResponse).where(ItemResponse.administration_id == int(adm), ItemResponse.item_id == item)
+        )
+        new_value = None if declined else float(value)
+        session.add(
+            ReplacedAnswer(
+                import_id=import_id,
+                administration_id=int(adm),
+                item_id=item,
+                old_value=old.value,
+                old_declined=old.declined,
+                new_value=new_value,
+                new_declined=bool(declined),
             )
-    if rows:
-        session.execute(insert(ItemResponse), rows)
-    return len(rows) + replaced, replaced
+        )
+        old.value, old.declined, old.changed_at = new_value, bool(declined), now
+    return len(rows)
 
 
-def _alerts(session: Session, plan: ImportPlan, adm_of: dict[int, int], now: datetime) -> int:
-    """Alerts for the risk answers that fire, in administrations this import wrote or changed."""
-    written = {(id(p.wave), a.item): adm_of[id(p)] for p in plan.writes for a in p.answers}
+def _alerts(session: Session, plan: ImportPlan, written: dict, moments: list[datetime], now: datetime) -> int:
+    """Alerts for the risk answers that fire, in the answers this import wrote."""
     count = 0
     for fire in plan.fires:
-        adm = written.get((id(fire.wave), fire.answer.item))
+        adm = written.get((fire.wave, fire.item))
         if adm is None:
             continue
-        if session.scalar(select(Alert.id).where(Alert.administration_id == adm, Alert.item_id == fire.answer.item)):
+        if session.scalar(select(Alert.id).where(Alert.administration_id == adm, Alert.item_id == fire.item)):
             continue
-        raised = _moment(fire.wave.date, plan.program.time_zone, now)
+        raised = moments[fire.wave]
         alert = Alert(
             administration_id=adm,
-            item_id=fire.answer.item,
-            value=float(fire.answer.value),
+            item_id=fire.item,
+            value=fire.value,
             level=fire.level,
             raised_at=raised,
             received_at=now,
@@ -224,15 +238,9 @@ def _alerts(session: Session, plan: ImportPlan, adm_of: dict[int, int], now: dat
         )
         session.add(alert)
         session.flush()
-        if fire.wave.date is None or now - raised <= timedelta(days=NOTIFY_WITHIN_DAYS):
+        dated = not pd.isna(plan.table.wave_frame()["date"].iat[fire.wave])
+        if not dated or now - raised <= timedelta(days=NOTIFY_WITHIN_DAYS):
             enqueue(session, alert, plan.program, "alert")
-        record(
-            session,
-            "alert_raised",
-            program_id=plan.program.id,
-            item=fire.answer.item,
-            level=fire.level,
-            source="import",
-        )
+        record(session, "alert_raised", program_id=plan.program.id, item=fire.item, level=fire.level, source="import")
         count += 1
     return count

@@ -5,18 +5,17 @@ with the program: its waves and battery, the participants it has (codes
 that nearly match are listed, never merged), and the answers already stored
 (identical ones are left alone; different ones are conflicts). Problems of
 the program are added to the table's problems; nothing is written.
-:func:`write_import` then writes the plan in the caller's transaction: new
-participants, administrations with mode ``import``, answers, alerts marked
-``import`` for risk answers that fire, the import record and its audit event.
-Messages here never name command-line options: the command and the staff
-pages phrase the choices.
+:func:`toolkit.store.import_write.write_import` then writes the plan. The
+comparison works on whole columns (pandas merges), so a file of a million
+answers is planned in seconds. Messages here never name command-line
+options: the command and the staff pages phrase the choices.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from dataclasses import field
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -24,8 +23,6 @@ from sqlalchemy.orm import Session
 from toolkit.errors import Problem
 from toolkit.exchange.close_codes import CodeIndex
 from toolkit.exchange.import_check import RiskAnswer
-from toolkit.exchange.import_table import ImportedAnswer
-from toolkit.exchange.import_table import ImportedWave
 from toolkit.exchange.import_table import ImportTable
 from toolkit.instruments.registry import Registry
 from toolkit.instruments.rules import did_you_mean
@@ -36,7 +33,13 @@ from toolkit.store.models import Participant
 from toolkit.store.models import Program
 from toolkit.store.programs import CODE
 
+if TYPE_CHECKING:
+    import pandas as pd
+
 Stored = tuple[float | None, bool]
+MAX_SITE = 100
+MAX_GROUP = 40
+MAX_LISTED = 1000
 
 
 @dataclass(frozen=True)
@@ -61,34 +64,36 @@ class Conflict:
 
 
 @dataclass
-class Planned:
-    """One administration to write: a participant-wave's answers to one instrument."""
-
-    wave: ImportedWave
-    instrument: str
-    version: int
-    answers: list[ImportedAnswer]
-    existing_id: int | None = None
-
-
-@dataclass
 class ImportPlan:
-    """What importing a table would do to a program."""
+    """What importing a table would do to a program.
+
+    ``answers`` holds the answers to write (columns of
+    :meth:`~toolkit.exchange.import_table.ImportTable.answer_frame` plus
+    ``instrument``, ``code`` (the stored participant code), ``wave_id``,
+    ``administration`` (an existing administration's id, or NaN for a new
+    one) and ``replace`` (True where a stored answer is replaced)).
+    """
 
     program: Program
     table: ImportTable
+    fires: list[RiskAnswer] = field(default_factory=list)
     codes: dict[str, str] = field(default_factory=dict)  # file code -> stored code (existing or new)
     new_codes: list[str] = field(default_factory=list)
     matches: list[PossibleMatch] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)
     unchanged: int = 0
-    writes: list[Planned] = field(default_factory=list)
-    fires: list[RiskAnswer] = field(default_factory=list)
+    new_administrations: int = 0
+    answers: pd.DataFrame | None = None
 
     @property
     def ready(self) -> bool:
         """True when the table has no problems and no code waits for a decision."""
         return not self.table.problems and not self.matches
+
+    @property
+    def answer_writes(self) -> int:
+        """How many answers would be written (added or replaced)."""
+        return 0 if self.answers is None else len(self.answers)
 
 
 def previous_import(session: Session, program: Program, sha256: str) -> ImportRecord | None:
@@ -98,94 +103,89 @@ def previous_import(session: Session, program: Program, sha256: str) -> ImportRe
     )
 
 
-MAX_SITE = 100
-MAX_GROUP = 40
-
-
-def _check_waves_and_battery(program: Program, table: ImportTable, registry: Registry) -> None:
+def _check_program(program: Program, table: ImportTable, registry: Registry) -> None:
+    """Problems of waves the program does not have, items outside its battery, and over-long names."""
+    path = table.path
     waves = [w.name for w in program.waves]
-    for wave in table.waves:
-        for name, value, limit in (("site", wave.site, MAX_SITE), ("group", wave.group, MAX_GROUP)):
-            if value is not None and len(value) > limit:
-                table.problems.append(
-                    Problem(
-                        f"{table.path}:{wave.row}:{name}", f"a {name} name has at most {limit} characters; shorten it"
-                    )
-                )
+    known = set(waves)
+    rows = table.wave_frame()
+    unknown = rows[~rows["wave"].isin(known)]
+    for r, name in zip(unknown["row"].head(MAX_LISTED), unknown["wave"].head(MAX_LISTED), strict=True):
+        table.problems.append(
+            Problem(
+                f"{path}:{r}:wave",
+                f"'{name}' is not a wave of {program.slug}{did_you_mean(name, waves)};"
+                f" its waves are {', '.join(waves)}",
+            )
+        )
+    for name, limit in (("site", MAX_SITE), ("group", MAX_GROUP)):
+        long = rows[rows[name].fillna("").str.len() > limit]
+        for r in long["row"].head(MAX_LISTED):
+            table.problems.append(
+                Problem(f"{path}:{r}:{name}", f"a {name} name has at most {limit} characters; shorten it")
+            )
     battery = {b.instrument_id for b in program.battery}
-    for wave in table.waves:
-        if wave.wave not in waves:
-            table.problems.append(
-                Problem(
-                    f"{table.path}:{wave.row}:wave",
-                    f"'{wave.wave}' is not a wave of {program.slug}"
-                    f"{did_you_mean(wave.wave, waves)}; its waves are {', '.join(waves)}",
-                )
-            )
-    reported: set[str] = set()
-    for wave in table.waves:
-        for answer in wave.answers:
-            found = registry.item(answer.item)
-            if found is None or found[0].id in battery or answer.cell.column in reported:
-                continue
-            reported.add(answer.cell.column)
-            table.problems.append(
-                Problem(
-                    f"{table.path}:1:{answer.cell.column}",
-                    f"{answer.item} belongs to {found[0].short_title},"
-                    f" which is not in the battery of {program.slug}; add it to the battery first or leave the"
-                    " column out",
-                )
-            )
-
-
-def _resolve_codes(session: Session, plan: ImportPlan, same: dict[str, str], new: set[str]) -> dict[str, int | None]:
-    """File code -> participant id (None: a new participant); unresolved close codes become matches."""
-    rows = session.execute(select(Participant.code, Participant.id).where(Participant.program_id == plan.program.id))
-    ids = dict(rows.all())
-    index = CodeIndex(ids)
-    out: dict[str, int | None] = {}
-    for wave in plan.table.waves:
-        code = wave.participant
-        if code in out or any(m.code == code for m in plan.matches):
+    frame = table.answer_frame()
+    for (item, column), rows in frame.groupby(["item", "column"], sort=False).indices.items():
+        found = registry.item(item)
+        if found is None or found[0].id in battery:
             continue
+        row = 1 if table.described.startswith("wide") else int(frame["row"].iat[rows[0]])
+        table.problems.append(
+            Problem(
+                f"{path}:{row}:{column}",
+                f"{item} belongs to {found[0].short_title}, which is not in the"
+                f" battery of {program.slug}; add it to the battery first or leave it out",
+            )
+        )
+
+
+def _resolve_codes(session: Session, plan: ImportPlan, same: dict[str, str], new: set[str], all_new: bool) -> dict:
+    """Stored code -> participant id for codes already enrolled; new codes are listed; close ones become matches."""
+    ids = dict(
+        session.execute(select(Participant.code, Participant.id).where(Participant.program_id == plan.program.id)).all()
+    )
+    index = CodeIndex(ids)
+    path = plan.table.path
+    firsts = plan.table.wave_frame().drop_duplicates("participant")
+    for code, row in zip(firsts["participant"], firsts["row"], strict=True):
         if code in ids:
-            out[code], plan.codes[code] = ids[code], code
+            plan.codes[code] = code
         elif code in same:
-            target = same[code]
-            if target not in ids:
+            if same[code] not in ids:
                 plan.table.problems.append(
                     Problem(
-                        f"{plan.table.path}:{wave.row}:participant",
-                        f"'{code}' is to be read as '{target}', which is not enrolled in {plan.program.slug}",
+                        f"{path}:{row}:participant",
+                        f"'{code}' is to be read as '{same[code]}', which is not enrolled in {plan.program.slug}",
                     )
                 )
                 continue
-            out[code], plan.codes[code] = ids[target], target
+            plan.codes[code] = same[code]
+        elif not CODE.match(code):
+            plan.table.problems.append(
+                Problem(
+                    f"{path}:{row}:participant",
+                    f"'{code[:60]}' is not a participant code: use 1-40 letters,"
+                    " digits, '.', '_' or '-' (the program's code, never a name)",
+                )
+            )
         else:
-            if not CODE.match(code):
-                plan.table.problems.append(
-                    Problem(
-                        f"{plan.table.path}:{wave.row}:participant",
-                        f"'{code[:60]}' is not a participant code: use 1-40 letters, digits, '.', '_' or '-'"
-                        " (the program's code, never a name)",
-                    )
-                )
-                continue
             close = index.close_to(code)
-            if close and code not in new:
-                plan.matches.append(PossibleMatch(code, tuple(close), wave.row))
+            if close and code not in new and not all_new:
+                plan.matches.append(PossibleMatch(code, tuple(close), int(row)))
                 continue
-            out[code], plan.codes[code] = None, code
+            plan.codes[code] = code
             plan.new_codes.append(code)
-    return out
+    return ids
 
 
-def _stored_answers(session: Session, participant_ids: list[int]) -> dict[tuple[int, int, str], tuple[int, dict]]:
-    """(participant id, wave id, instrument) -> (administration id, {item: (value, declined)})."""
-    out: dict[tuple[int, int, str], tuple[int, dict]] = {}
-    if not participant_ids:
-        return out
+def _stored(session: Session, pids: list[int]) -> pd.DataFrame:
+    """Stored answers of these participants: administration, participant, wave, instrument, item, value, declined."""
+    import pandas as pd
+
+    columns = ["administration", "pid", "wave_id", "instrument", "item", "stored_value", "stored_declined"]
+    if not pids:
+        return pd.DataFrame(columns=columns)
     query = (
         select(
             Administration.id,
@@ -197,13 +197,9 @@ def _stored_answers(session: Session, participant_ids: list[int]) -> dict[tuple[
             ItemResponse.declined,
         )
         .outerjoin(ItemResponse, ItemResponse.administration_id == Administration.id)
-        .where(Administration.participant_id.in_(participant_ids))
+        .where(Administration.participant_id.in_(pids))
     )
-    for adm_id, pid, wave_id, inst, item, value, declined in session.execute(query):
-        entry = out.setdefault((pid, wave_id, inst), (adm_id, {}))
-        if item is not None:
-            entry[1][item] = (value, bool(declined))
-    return out
+    return pd.DataFrame(session.execute(query).all(), columns=columns)
 
 
 def plan_import(
@@ -215,44 +211,59 @@ def plan_import(
     *,
     same: dict[str, str] | None = None,
     new: set[str] | None = None,
+    all_new: bool = False,
 ) -> ImportPlan:
     """Compare ``table`` with ``program`` and say what importing it would write (nothing is written)."""
+    import numpy as np
+
     plan = ImportPlan(program=program, table=table, fires=fires)
-    _check_waves_and_battery(program, table, registry)
-    participant_ids = _resolve_codes(session, plan, same or {}, new or set())
-    if table.problems:
+    _check_program(program, table, registry)
+    ids = _resolve_codes(session, plan, same or {}, new or set(), all_new)
+    if table.problems or plan.matches:
         return plan
+    frame = table.answer_frame().copy()
+    instruments = {i: registry.item(i)[0].id for i in frame["item"].unique()}
     wave_ids = {w.name: w.id for w in program.waves}
-    versions = {b.instrument_id: b.instrument_version for b in program.battery}
-    stored = _stored_answers(session, [p for p in participant_ids.values() if p is not None])
-    for wave in table.waves:
-        if wave.participant not in participant_ids:
-            continue
-        by_instrument: dict[str, list[ImportedAnswer]] = defaultdict(list)
-        for answer in wave.answers:
-            by_instrument[registry.item(answer.item)[0].id].append(answer)
-        pid = participant_ids[wave.participant]
-        for inst, answers in by_instrument.items():
-            before = stored.get((pid, wave_ids[wave.wave], inst)) if pid is not None else None
-            if before is None:
-                plan.writes.append(Planned(wave, inst, versions[inst], answers))
-                continue
-            adm_id, old = before
-            differ = [a for a in answers if old.get(a.item) != (a.value, a.declined)]
-            for a in differ:
-                if a.item in old:
-                    plan.conflicts.append(
-                        Conflict(
-                            plan.codes[wave.participant],
-                            wave.wave,
-                            a.item,
-                            old[a.item],
-                            (a.value, a.declined),
-                            a.cell.where(table.path),
-                        )
-                    )
-            if differ:
-                plan.writes.append(Planned(wave, inst, versions[inst], differ, existing_id=adm_id))
-            else:
-                plan.unchanged += 1
+    rows = table.wave_frame()
+    codes = rows["participant"].map(plan.codes).to_numpy(dtype=object)
+    wave_of = rows["wave"].map(wave_ids).to_numpy(dtype=np.int64)
+    frame["instrument"] = frame["item"].map(instruments)
+    frame["code"] = codes[frame["wave"].to_numpy()]
+    frame["wave_id"] = wave_of[frame["wave"].to_numpy()]
+    frame["pid"] = frame["code"].map(ids)
+    stored = _stored(session, sorted({ids[c] for c in set(codes) if c in ids}))
+    admins = stored.drop_duplicates(["pid", "wave_id", "instrument"])[
+        ["pid", "wave_id", "instrument", "administration"]
+    ]
+    frame = frame.merge(admins, on=["pid", "wave_id", "instrument"], how="left")
+    frame = frame.merge(
+        stored[["administration", "item", "stored_value", "stored_declined"]], on=["administration", "item"], how="left"
+    )
+    has_stored = frame["stored_declined"].notna().to_numpy()
+    equal = has_stored & (
+        frame["stored_declined"].fillna(False).astype(bool).to_numpy() == frame["declined"].to_numpy()
+    )
+    equal &= frame["declined"].to_numpy() | np.isclose(
+        frame["stored_value"].to_numpy(dtype=float), frame["value"].to_numpy(), rtol=0, atol=0
+    )
+    frame["replace"] = has_stored & ~equal
+    groups = frame.groupby(["wave", "instrument"], sort=False)
+    existing = groups["administration"].first().notna()
+    changed = groups.apply(lambda g: bool((~g["stored_declined"].notna() | g["replace"]).any()), include_groups=False)
+    plan.unchanged = int((existing & ~changed).sum())
+    plan.new_administrations = int((~existing).sum())
+    for row in frame[frame["replace"]].head(MAX_LISTED * 10).itertuples(index=False):
+        old_value = None if bool(row.stored_declined) else float(row.stored_value)
+        new_value = None if row.declined else float(row.value)
+        plan.conflicts.append(
+            Conflict(
+                row.code,
+                rows["wave"].iat[row.wave],
+                row.item,
+                (old_value, bool(row.stored_declined)),
+                (new_value, bool(row.declined)),
+                f"{table.path}:{row.row}:{row.column}",
+            )
+        )
+    plan.answers = frame[~equal].drop(columns=["stored_value", "stored_declined", "pid"]).reset_index(drop=True)
     return plan
