@@ -105,15 +105,19 @@ def test_site_jobs_read_only_their_site_and_carry_no_alerts(database, tmp_path, 
     [job] = pipeline.site_jobs(base, [SITES[1]], tmp_path)
     assert job.out == tmp_path / "harbor-peer-respite.pdf"
     assert job.options.program_name == f"Store: {SITES[1]}"
-    wide, alerts = pipeline.load_responses(job)
+    wide, alerts, schedule = pipeline.load_responses(job)
     assert set(wide["site"]) == {SITES[1]} and alerts is None
+    assert [w.name for w in schedule][0] == "baseline"
     pipeline.run_job(job)
     assert [s.site for s in written["result"].sites] == [SITES[1]]
 
 
 def test_file_and_store_give_the_same_analysis(responses, database):
-    from_file, _ = pipeline.load_responses(pipeline.ReportJob(out=None, options=None, input_file=responses))
-    from_store, _ = pipeline.load_responses(
+    from_file, _, no_schedule = pipeline.load_responses(
+        pipeline.ReportJob(out=None, options=None, input_file=responses)
+    )
+    assert no_schedule is None
+    from_store, _, _ = pipeline.load_responses(
         pipeline.ReportJob(out=None, options=None, database_url=database, program=PROGRAM_SLUG)
     )
     a = pipeline.analyze_responses(from_file, "baseline", "exit")
@@ -123,6 +127,43 @@ def test_file_and_store_give_the_same_analysis(responses, database):
     assert [(s.instrument, s.scale, s.n_pairs) for s in a.scales] == [
         (s.instrument, s.scale, s.n_pairs) for s in b.scales
     ]
+
+
+def test_the_store_gives_dates_and_its_schedule_orders_the_waves(database):
+    job = pipeline.ReportJob(out=None, options=None, database_url=database, program=PROGRAM_SLUG)
+    wide, _, schedule = pipeline.load_responses(job)
+    assert "date" in wide.columns and wide["date"].notna().all()
+    result = pipeline.analyze_responses(wide, "baseline", "exit", schedule=schedule)
+    assert result.waves == [w.name for w in schedule if w.name in set(wide["wave"])]
+    assert result.selection.first_date == min(wide["date"]) and result.selection.last_date == max(wide["date"])
+
+
+def test_a_job_with_a_period_analyses_only_its_cohort(responses, tmp_path, written):
+    import datetime as dt
+
+    import pandas as pd
+
+    wide = pd.read_csv(responses, dtype={"participant": str})
+    baseline = wide[wide["wave"] == "baseline"].reset_index(drop=True)
+    start = dt.date(2026, 1, 1)
+    days = {p: i % 60 for i, p in enumerate(baseline["participant"])}  # baselines over 60 days
+    # the exit has no window: it counts when dated from the baseline to the period's end (here: the same day)
+    wide["date"] = [(start + dt.timedelta(days=days[p])).isoformat() for p in wide["participant"]]
+    dated = tmp_path / "dated.csv"
+    wide.to_csv(dated, index=False)
+    job = pipeline.ReportJob(
+        out=tmp_path / "r.pdf",
+        options=ReportOptions(program_name="File"),
+        input_file=dated,
+        period_from=start,
+        period_to=start + dt.timedelta(days=29),
+    )
+    pipeline.run_job(job)
+    result = written["result"]
+    in_period = sum(d < 30 for d in days.values())
+    assert result.selection.cohort == result.participants.enrolled == in_period
+    assert result.selection.excluded_outside_period == len(days) - in_period
+    assert result.selection.period_to == "2026-01-30"
 
 
 def test_suppress_withholds_small_counts(wide):

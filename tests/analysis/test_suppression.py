@@ -3,7 +3,9 @@
 The checker here is written independently of the implementation. It knows
 which groups of people each table of the result describes and how they add
 up (totals, rows and columns, nested groups of the participation flow, the
-site breakdown of the flow and of each scale), and plays the outsider: from
+site breakdown of the flow and of each scale; each wave's people and pairs
+in the trajectories, the mixed model's people and scores, the missing-data
+patterns and the period's cohort), and plays the outsider: from
 the visible numbers it solves every relation with one unknown, repeats
 until nothing new follows, and for every relation with a visible total
 computes the sum of the withheld parts. Any number from 1 to 10 found that
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import copy
 import itertools
+from datetime import date
 
 import numpy as np
 import pytest
@@ -24,6 +27,7 @@ from analysis_data import synthetic_wide
 from toolkit.analysis import AnalysisResult
 from toolkit.analysis import analyze
 from toolkit.analysis import suppress
+from toolkit.analysis import WaveChoice
 from toolkit.analysis import Withheld
 
 COUNT_KEYS = {
@@ -52,6 +56,13 @@ COUNT_KEYS = {
     "invalid_scores",
     "invalid_by_reason",
     "insufficient_items",
+    "n_participants",
+    "n_observations",
+    "complete_case_n",
+    "cohort",
+    "excluded_outside_period",
+    "excluded_out_of_window",
+    "excluded_without_date",
 }
 SCALE_STATS = (
     "pre_mean",
@@ -206,12 +217,54 @@ def outsider_view(res, threshold):
         o.relate(flow["matched"], matched)
         for key, names in per_scale.items():
             o.relate(pairs_by_key[key], names)
+    _over_time(o, res, flow)
     dq = res["data_quality"]
     scores = o.show("dq.scores", dq["scores"])
     invalid = o.show("dq.invalid", dq["invalid_scores"])
     o.relate(scores, [invalid])
     o.relate(invalid, [o.show(f"dq.{k}", v) for k, v in dq["invalid_by_reason"].items()], rest=False)
     return o
+
+
+def _over_time(o, res, flow):
+    """The parts that follow every wave: each one is a count of a group of people the outsider can name."""
+    scale_at = {(s["instrument"], s["scale"]): i for i, s in enumerate(res["scales"])}
+    pairs_at = {}
+    for k, traj in enumerate(res["trajectory"]):
+        key = (traj["instrument"], traj["scale"])
+        i = scale_at.get(key)
+        points = traj["points"]
+        first = o.show(f"t{k}.n0", points[0]["n"])
+        for w, point in enumerate(points):
+            n = first if w == 0 else o.show(f"t{k}.n{w}", point["n"])
+            if i is not None and point["wave"] == res["pre_wave"]:
+                o.relate(n, [f"s{i}.with_pre"], rest=False)  # the same people, shown twice
+            if i is not None and point["wave"] == res["post_wave"]:
+                o.relate(n, [f"s{i}.with_post"], rest=False)
+            if w == 0:
+                continue
+            pairs = o.show(f"t{k}.pairs{w}", point["n_pairs"])
+            pairs_at[(key, point["wave"])] = pairs
+            o.relate(first, [pairs])
+            o.relate(n, [pairs])
+            if i is not None and points[0]["wave"] == res["pre_wave"] and point["wave"] == res["post_wave"]:
+                o.relate(pairs, [f"s{i}.n"], rest=False)
+    for m, model in enumerate(res["mixed_model"]):
+        key = (model["instrument"], model["scale"])
+        k = next(j for j, t in enumerate(res["trajectory"]) if (t["instrument"], t["scale"]) == key)
+        waves = [f"t{k}.n{w}" for w in range(len(res["trajectory"][k]["points"]))]
+        people = o.show(f"m{m}.people", model["n_participants"])
+        o.relate(o.show(f"m{m}.scores", model["n_observations"]), waves, rest=False)
+        for name in waves:
+            o.relate(people, [name])
+        for e, est in enumerate(model["estimates"]):
+            cc = o.show(f"m{m}.cc{e}", est["complete_case_n"])
+            o.relate(cc, [pairs_at[(key, est["wave"])]], rest=False)
+    patterns = [o.show(f"pattern{j}", row["n"]) for j, row in enumerate(res["missing_patterns"])]
+    o.relate(flow["enrolled"], patterns)
+    o.relate(o.show("cohort", res["selection"]["cohort"]), [flow["enrolled"]], rest=False)
+    for key in ("excluded_outside_period", "excluded_out_of_window", "excluded_without_date"):
+        o.show(key, res["selection"][key])
 
 
 def withheld_paths(obj, path=()):
@@ -247,6 +300,27 @@ def assert_safe(res, threshold=11):
         for e in site["scales"]:
             if not (isinstance(e["n_pairs"], int) and e["n_pairs"] >= threshold):
                 assert e["mean_change"] is None and e["g_av"] is None
+    enough = lambda v: isinstance(v, int) and v >= threshold  # noqa: E731
+    wave_n = {}
+    for traj in res["trajectory"]:
+        for point in traj["points"]:
+            wave_n[(traj["instrument"], traj["scale"], point["wave"])] = point["n"]
+            if not enough(point["n"]):
+                assert point["mean"] is None and point["sd"] is None and point["ci"] == [None, None]
+                assert point["suppressed"] is True
+            if point["n_pairs"] is not None and not enough(point["n_pairs"]):
+                assert point["mean_change"] is None and point["change_ci"] == [None, None]
+    # the model's estimates do not reveal its counts: a "*" (a large count withheld) leaves them shown
+    few = lambda v: v == f"<{threshold}" or (isinstance(v, int) and v < threshold)  # noqa: E731
+    for model in res["mixed_model"]:
+        if few(model["n_participants"]):
+            assert model["participant_variance"] is None and model["residual_variance"] is None
+        for est in model["estimates"]:
+            if few(model["n_participants"]) or few(wave_n[(model["instrument"], model["scale"], est["wave"])]):
+                assert est["change"] is None and est["ci"] == [None, None] and est["agree"] is None
+            if not enough(est["complete_case_n"]):
+                assert est["complete_case_change"] is None and est["agree"] is None
+                assert est["suppressed"] is True
 
 
 def test_checker_catches_a_subtraction_leak():
@@ -299,6 +373,14 @@ def test_random_programs_leak_nothing(seed):
     assert_safe(out)
     # Each "*" is needed: showing any one of them again lets the outsider work out a small count.
     for path in withheld_paths({k: v for k, v in out.items() if k != "suppression"}):
+        if path[0] == "mixed_model" and path[-1] == "n_observations":
+            # withheld whenever a wave count it sums is: a visible sum narrows counts shown as "<11"
+            model = out["mixed_model"][path[1]]
+            (traj,) = [
+                t for t in out["trajectory"] if (t["instrument"], t["scale"]) == (model["instrument"], model["scale"])
+            ]
+            assert any(p["n"] in ("<11", "*") for p in traj["points"])
+            continue
         again = copy.deepcopy(out)
         set_at(again, path, get_at(res, path))
         assert outsider_view(again, 11).leaks(), f"{path} was withheld without need"
@@ -341,3 +423,38 @@ def test_withheld_values_say_why():
     assert isinstance(scale.mean_change, Withheld) and scale.mean_change.reason == "small sample"
     assert all(v is None or v.reason == "small sample" for v in scale.g_av_ci)
     assert res.suppression is None and isinstance(res.participants.enrolled, int)  # the input is unchanged
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_three_waves_with_a_small_middle_wave_leak_nothing(seed):
+    rng = np.random.default_rng(seed)
+    wide = synthetic_wide(int(rng.integers(30, 90)), seed=300 + seed, waves=("baseline", "3month", "exit"))
+    middle = wide.index[wide["wave"] == "3month"]
+    keep = rng.choice(middle, size=int(rng.integers(3, 10)), replace=False)  # 3 to 9 people at 3 months
+    wide = wide.drop(index=middle.difference(keep)).reset_index(drop=True)
+    res = analyze(wide, "baseline", "exit").to_plain()
+    out = shown(res)
+    assert_safe(out)
+    for traj in out["trajectory"]:
+        point = traj["points"][1]
+        assert point["n"] in ("<11", "*", 0) and point["mean"] is None and point["suppressed"] is True
+    for model in out["mixed_model"]:
+        three, exit_ = model["estimates"]
+        assert three["change"] is None and three["agree"] is None and three["suppressed"] is True
+        if isinstance(exit_["complete_case_n"], int) and exit_["complete_case_n"] >= 11:
+            assert exit_["change"] is not None  # the exit estimate stays
+    assert visible_small_counts(out, 11) == []
+    patterns = [p["n"] for p in out["missing_patterns"]]
+    assert sum(1 for n in patterns if n in ("<11", "*")) != 1  # one withheld pattern alone would follow from the rest
+
+
+def test_selection_counts_are_suppressed_too():
+    wide = synthetic_wide(60, seed=9)
+    wide["date"] = "2026-02-01"
+    wide.loc[wide.index[:4], "date"] = "2025-12-30"  # 4 baselines (or follow-ups) before the period
+    res = analyze(wide, "baseline", "exit", choice=WaveChoice(period_from=date(2026, 1, 1)))
+    out = shown(res)
+    assert out["selection"]["excluded_outside_period"] == "<11"
+    assert res.selection.excluded_outside_period == 4
+    assert out["selection"]["cohort"] == out["participants"]["enrolled"]
+    assert_safe(out)

@@ -18,11 +18,22 @@ _NAMES = {
     "Withheld": "toolkit.analysis.model",
     "analyze": "toolkit.analysis.pipeline",
     "analyze_scores": "toolkit.analysis.pipeline",
-    "check_waves": "toolkit.analysis.pipeline",
+    "check_waves": "toolkit.analysis.selection",
+    "select_and_order": "toolkit.analysis.selection",
+    "WaveChoice": "toolkit.analysis.selection",
     "suppress": "toolkit.analysis.suppression",
 }
 
-__all__ = ["AnalysisResult", "Withheld", "analyze", "analyze_scores", "check_waves", "suppress"]
+__all__ = [
+    "AnalysisResult",
+    "WaveChoice",
+    "Withheld",
+    "analyze",
+    "analyze_scores",
+    "check_waves",
+    "select_and_order",
+    "suppress",
+]
 
 
 def __getattr__(name: str) -> Any:

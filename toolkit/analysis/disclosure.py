@@ -22,6 +22,11 @@ growing distance of the disclosed count is withheld until the count is
 protected, then cells are shown again one by one, most valuable first
 (see :attr:`Cell.cost`), whenever that keeps every count nearby protected.
 Cells of the highest cost are withheld only when nothing else would do.
+A last pass shows again every complementary cell that later covers made
+unnecessary. A cell registered in :attr:`CountTable.sums` (a total of other
+cells, in no relation) is withheld whenever one of its parts is: shown with
+all its parts it tells nothing new, and shown over withheld parts it would
+narrow them (two counts shown as "<11" that sum to 18 are each 8 to 10).
 """
 
 from __future__ import annotations
@@ -63,6 +68,8 @@ class CountTable:
     cells: dict[str, Cell] = field(default_factory=dict)
     relations: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
     by_cell: dict[str, list[int]] = field(default_factory=dict)
+    #: Cells that are the sum of other cells and are shown only when all of those are (see :func:`protect`).
+    sums: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def add(self, name: str, value: float | None, path: Path | None = None, cost: int = 0) -> str | None:
         """Add a shown cell (or another place where an existing cell is shown); None if value is None."""
@@ -258,4 +265,16 @@ def protect(table: CountTable, threshold: int) -> tuple[set[str], set[str]]:
         if not extra:
             raise RuntimeError(f"suppression: cannot protect {found.members}; this is a bug")
         hidden |= extra
+    hidden = _needed(table, hidden, primary, threshold)
+    hidden |= {total for total, parts in table.sums.items() if total in table.cells and set(parts) & hidden}
     return primary, hidden - primary
+
+
+def _needed(table: CountTable, hidden: set[str], primary: set[str], threshold: int) -> set[str]:
+    """``hidden`` without the complementary cells that a later cover made unnecessary (most valuable shown first)."""
+    extra = sorted(hidden - primary, key=lambda n: (-table.cells[n].cost, -table.cells[n].value, n))
+    for name in extra:
+        again = hidden - {name}
+        if _disclosure_near(table, again, {name}, threshold) is None:
+            hidden = again
+    return hidden

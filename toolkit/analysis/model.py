@@ -242,18 +242,18 @@ class AnalysisResult(Part):
     pre_wave: str
     post_wave: str
     #: Every analysed wave, in order (the first is the baseline of trajectories and mixed models).
-    waves: list[str] = Field(default_factory=list)
+    waves: list[str]
     toolkit_version: str
-    #: The reporting period and wave windows applied before the analysis (None: every administration).
-    selection: Selection | None = None
+    #: The reporting period and wave windows applied before the analysis, and the dates analysed.
+    selection: Selection
     participants: Participants
     attrition: list[AttritionRow]
     scales: list[ScaleResult]
     sites: list[Site]
     data_quality: DataQuality
-    trajectory: list[Trajectory] = Field(default_factory=list)
-    mixed_model: list[MixedModel] = Field(default_factory=list)
-    missing_patterns: list[MissingPattern] = Field(default_factory=list)
+    trajectory: list[Trajectory]
+    mixed_model: list[MixedModel]
+    missing_patterns: list[MissingPattern]
     #: The caller's alert summary (its shape belongs to the store); None from a file.
     alerts: dict[str, Any] | None = None
     suppression: Annotated[Suppression | None, Field(default=None, exclude_if=is_none)]

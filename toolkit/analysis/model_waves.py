@@ -28,7 +28,9 @@ class Selection(Part):
     """Which administrations were analysed: the reporting period's cohort and the wave windows.
 
     ``period_from`` and ``period_to`` are ISO dates (both None when no period
-    was asked for). The cohort is everyone whose first-wave date falls in the
+    was asked for); ``first_date`` and ``last_date`` are the dates of the
+    earliest and latest analysed administration (None when the data carry no
+    dates). The cohort is everyone whose first-wave date falls in the
     period; their later waves count when inside their windows. With
     ``in_window`` (or a period), administrations outside their wave's window
     are left out and counted in ``excluded_out_of_window``.
@@ -36,6 +38,8 @@ class Selection(Part):
 
     period_from: str | None
     period_to: str | None
+    first_date: str | None
+    last_date: str | None
     in_window: bool
     cohort: Count
     excluded_outside_period: Count

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 from toolkit import __version__
@@ -18,8 +17,11 @@ from toolkit.analysis.matching import flow
 from toolkit.analysis.matching import matched_participants
 from toolkit.analysis.matching import pair_scores
 from toolkit.analysis.matching import participant_attributes
+from toolkit.analysis.missing_patterns import missing_patterns
+from toolkit.analysis.mixed_models import mixed_models
 from toolkit.analysis.model import AnalysisResult
 from toolkit.analysis.multiplicity import adjust_families
+from toolkit.analysis.periods import select_administrations
 from toolkit.analysis.quality import data_quality
 from toolkit.analysis.reliability import alpha_at_pre
 from toolkit.analysis.reliable_change import band_crosstab
@@ -27,64 +29,36 @@ from toolkit.analysis.reliable_change import clinical_bands
 from toolkit.analysis.reliable_change import rci_basis
 from toolkit.analysis.reliable_change import rci_counts
 from toolkit.analysis.result import plain
+from toolkit.analysis.selection import check_unique_rows  # noqa: F401 (re-exported)
+from toolkit.analysis.selection import check_waves  # noqa: F401 (re-exported)
+from toolkit.analysis.selection import select_and_order
+from toolkit.analysis.selection import WaveChoice
 from toolkit.analysis.sites import site_rows
-from toolkit.errors import InputFileError
-from toolkit.errors import Problem
+from toolkit.analysis.trajectory import score_cube
+from toolkit.analysis.trajectory import trajectories
+from toolkit.analysis.wave_order import analysed_waves
 from toolkit.instruments.registry import default_registry
 from toolkit.instruments.registry import Registry
 
 
-def check_waves(wide: pd.DataFrame, pre: str, post: str) -> None:
-    """Raise :class:`InputFileError` unless both waves occur in ``wide`` and differ."""
-    found = sorted(wide["wave"].dropna().astype(str).unique().tolist())
-    listed = ", ".join(f"'{w}'" for w in found) or "none"
-    problems = []
-    if pre == post:
-        problems.append(
-            Problem("--pre/--post", f"both name wave '{pre}'; choose two different waves (waves found: {listed})")
-        )
-    for flag, wave in (("--pre", pre), ("--post", post)):
-        if wave not in found:
-            problems.append(
-                Problem(flag, f"wave '{wave}' is not in the file; waves found: {listed}. Use one of those names")
-            )
-    if problems:
-        raise InputFileError(problems)
-
-
-def check_unique_rows(wide: pd.DataFrame) -> None:
-    """Raise :class:`InputFileError` when a participant has two rows for the same wave."""
-    key = wide[["participant", "wave"]].astype(str)
-    dup = key.duplicated(keep="first").to_numpy()
-    if dup.any():
-        rows = [int(i) for i in wide.index[dup][:20]]
-        raise InputFileError(
-            [
-                Problem(
-                    f"row {i}",
-                    f"participant '{key.iat[pos, 0]}' has a second row for wave '{key.iat[pos, 1]}';"
-                    " keep one row per participant and wave",
-                )
-                for i, pos in zip(rows, np.flatnonzero(dup)[:20], strict=True)
-            ]
-        )
-
-
-def analyze(wide: pd.DataFrame, pre: str, post: str, registry: Registry | None = None) -> AnalysisResult:
-    """Score a wide response file and analyse change from wave ``pre`` to wave ``post``.
+def analyze(
+    wide: pd.DataFrame, pre: str, post: str, registry: Registry | None = None, choice: WaveChoice | None = None
+) -> AnalysisResult:
+    """Score a wide response file and analyse change from wave ``pre`` to wave ``post``, and over all waves.
 
     Returns the unsuppressed :class:`~toolkit.analysis.model.AnalysisResult`
     (see ``docs/methods.md`` for every field and formula; ``to_json()`` is
-    the file ``outcomes analyze`` writes). Raises
-    :class:`InputFileError` when a wave is not in the file.
+    the file ``outcomes analyze`` writes). ``choice`` picks the waves
+    followed over time and the reporting period (default: every wave, every
+    administration). Raises :class:`InputFileError` when a wave is not in
+    the file, or a period cannot be applied.
     """
     from toolkit.scoring import score
 
     reg = registry or default_registry()
-    check_waves(wide, pre, post)
-    check_unique_rows(wide)
-    scored = score(wide, reg)
-    return analyze_scores(scored.scores, wide, pre, post, reg, invalid=scored.invalid)
+    kept, waves, selection = select_and_order(wide, pre, post, choice or WaveChoice())
+    scored = score(kept, reg)
+    return analyze_scores(scored.scores, kept, pre, post, reg, invalid=scored.invalid, waves=waves, selection=selection)
 
 
 def analyze_scores(
@@ -94,8 +68,19 @@ def analyze_scores(
     post: str,
     registry: Registry,
     invalid: dict[str, int] | None = None,
+    waves: list[str] | None = None,
+    selection: dict | None = None,
 ) -> AnalysisResult:
-    """The analysis from already computed scale scores (the long table of ``toolkit.scoring.score``)."""
+    """The analysis from already computed scale scores (the long table of ``toolkit.scoring.score``).
+
+    ``wide`` holds the administrations already selected (:func:`select_and_order`);
+    ``waves`` are the analysed waves in order (default: every wave of
+    ``wide``, ``pre`` first and ``post`` last) and ``selection`` the block
+    describing the selection (default: nothing left out).
+    """
+    waves = waves or analysed_waves(wide, pre, post)
+    if selection is None:
+        _, selection = select_administrations(wide, waves[0])
     pairs, participants = pair_scores(scores, pre, post)
     people = participant_attributes(wide, pre)
     pairs = attach_attributes(pairs, participants, people)
@@ -114,10 +99,15 @@ def analyze_scores(
         for i in infos
         if i.is_total
     ]
+    cube = score_cube(scores, waves)
+    over_time = ordered_scales(registry, cube.keys)
+    paths = trajectories(cube, over_time)
     result = {
         "pre_wave": pre,
         "post_wave": post,
+        "waves": waves,
         "toolkit_version": __version__,
+        "selection": selection,
         "participants": flow(wide, pairs),
         "attrition": attrition,
         "scales": scales,
@@ -128,6 +118,9 @@ def analyze_scores(
             [(i.spec.instrument, i.spec.id, i.spec.higher_is) for i in infos],
         ),
         "data_quality": data_quality(wide, scores, invalid or {}, registry),
+        "trajectory": paths,
+        "mixed_model": mixed_models(cube, over_time, paths),
+        "missing_patterns": missing_patterns(wide, waves),
         "alerts": None,
     }
     return AnalysisResult.model_validate(plain(result))

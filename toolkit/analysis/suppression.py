@@ -29,6 +29,7 @@ from toolkit.analysis.model import Part
 from toolkit.analysis.model import Suppression
 from toolkit.analysis.model import Withheld
 from toolkit.analysis.suppression_model import build_table
+from toolkit.analysis.suppression_waves import withhold_wave_statistics
 
 WITHHELD = "*"
 SCALE_STATS = (
@@ -165,12 +166,16 @@ def suppress(result: AnalysisResult | dict, threshold: int = 11) -> AnalysisResu
 
     Examples
     --------
-    >>> from toolkit.analysis.model import DataQuality, Participants
+    >>> from toolkit.analysis.model import DataQuality, Participants, Selection
     >>> r = AnalysisResult(
-    ...     pre_wave="baseline", post_wave="exit", toolkit_version="0", attrition=[], scales=[], sites=[],
+    ...     pre_wave="baseline", post_wave="exit", waves=["baseline", "exit"], toolkit_version="0",
+    ...     selection=Selection(period_from=None, period_to=None, first_date=None, last_date=None, in_window=False,
+    ...                         cohort=40, excluded_outside_period=0, excluded_out_of_window=0, excluded_without_date=0),
+    ...     attrition=[], scales=[], sites=[],
     ...     participants=Participants(enrolled=40, with_pre=40, with_post=5, matched=5, retention_pct=12.5),
     ...     data_quality=DataQuality(rows=45, scores=0, invalid_scores=0, invalid_by_reason={},
-    ...                              insufficient_items=0, missing_item_pct={}))
+    ...                              insufficient_items=0, missing_item_pct={}),
+    ...     trajectory=[], mixed_model=[], missing_patterns=[])
     >>> shown = suppress(r).participants
     >>> shown.matched, shown.retention_pct.reason
     (Withheld(reason='small count', text='<11'), 'small sample')
@@ -192,6 +197,7 @@ def suppress(result: AnalysisResult | dict, threshold: int = 11) -> AnalysisResu
             for path in table.cells[name].paths:
                 _set(out, path, mark)
     _statistics(out, threshold)
+    withhold_wave_statistics(out, threshold)
     if out.alerts is not None:
         out.alerts = _alerts(out.alerts, threshold)
     out.suppression = Suppression(threshold=threshold, small=small_text(threshold), withheld=WITHHELD)

@@ -21,7 +21,9 @@ cells. Relations (``total = parts``), table by table:
 * sites: the flow's enrolled and matched = the sites' + people without a
   site; a site's enrolled = its matched + rest; each scale's n_pairs = the
   sites' + people without a site;
-* data quality: scores = invalid + valid; invalid = the reasons.
+* data quality: scores = invalid + valid; invalid = the reasons;
+* trajectories, mixed models, missing patterns and the selection: see
+  :mod:`toolkit.analysis.suppression_waves`.
 
 Differences between the counts of different scales (people who lack one
 instrument) and between a scale's counts and its alpha_n are not treated
@@ -40,6 +42,7 @@ from __future__ import annotations
 
 from toolkit.analysis.disclosure import CountTable
 from toolkit.analysis.disclosure import FIXED
+from toolkit.analysis.suppression_waves import add_wave_cells
 from toolkit.scoring import REASON_TOO_FEW
 
 
@@ -190,4 +193,5 @@ def build_table(result: dict, threshold: int) -> CountTable:
         scale_pairs[key] = _scale(t, i, scale, attrition.get(key), threshold)
     _sites(t, result.get("sites", []), flow, scale_pairs)
     _quality(t, result.get("data_quality"))
+    add_wave_cells(t, result, flow)
     return t

@@ -9,6 +9,8 @@ from pathlib import Path
 import click
 
 from toolkit.commands._database import database_option
+from toolkit.commands.analyze import follow_up_options
+from toolkit.commands.analyze import period_dates
 from toolkit.commands.common import fail_on_problems
 from toolkit.errors import CommandError
 
@@ -40,7 +42,6 @@ DEFAULT_BATCH_DIR = Path("reports-output")
 )
 @click.option("--html", "keep_html", is_flag=True, help="Also keep the HTML next to each PDF.")
 @click.option("--program-name", default=None, help="Name on the cover (default: the program's name, or the file name).")
-@click.option("--period", default="", help="Reporting period on the cover, e.g. 'January to December 2026'.")
 @click.option("--pre-label", default="", help="How the report names the baseline wave (default: the wave name).")
 @click.option("--post-label", default="", help="How the report names the follow-up wave (default: the wave name).")
 @click.option(
@@ -67,6 +68,7 @@ DEFAULT_BATCH_DIR = Path("reports-output")
 @click.option(
     "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes in batch mode (default: all cores)."
 )
+@follow_up_options
 @database_option
 def report(
     programs,
@@ -76,7 +78,6 @@ def report(
     out,
     keep_html,
     program_name,
-    period,
     pre_label,
     post_label,
     suppress,
@@ -84,6 +85,11 @@ def report(
     only_sites,
     by,
     jobs,
+    waves,
+    schedule,
+    period_from,
+    period_to,
+    in_window,
     database,
 ) -> None:
     """Write the funder PDF report.
@@ -91,7 +97,9 @@ def report(
     From the database: `outcomes report --program eastside`. From a file:
     `outcomes report --input responses.csv --pre baseline --post exit`.
     Several --program values or --by site write one PDF per program or site
-    into a folder, in parallel, with a progress bar.
+    into a folder, in parallel, with a progress bar. --from and --to limit
+    the report to the cohort whose first wave falls in that period; the
+    cover states the period.
     """
     from toolkit.pipeline import file_stem
     from toolkit.pipeline import ReportJob
@@ -103,17 +111,29 @@ def report(
     out = out or (DEFAULT_BATCH_DIR if batch else DEFAULT_OUT)
     if not batch and out.suffix.lower() != ".pdf":
         raise click.BadParameter(f"{out}: the report is a PDF; give a file name ending in .pdf", param_hint="--out")
-    common = {"period": period, "pre_label": pre_label, "post_label": post_label, "suppress": suppress, "logo": logo}
+    common = {"pre_label": pre_label, "post_label": post_label, "suppress": suppress, "logo": logo}
+    start, end = period_dates(period_from, period_to)
+    follow_up = {"waves": waves, "period_from": start, "period_to": end, "in_window": in_window}
+    if schedule and programs:
+        raise click.BadParameter(
+            "a program's schedule comes from the database; give --schedule only with --input", param_hint="--schedule"
+        )
     with fail_on_problems():
+        if schedule:
+            from toolkit.pipeline import parse_schedule
+
+            parse_schedule(schedule)  # a bad spec fails before any work
+            follow_up["schedule"] = schedule
         if input_file:
             pre, post = pre or "baseline", post or "exit"
             options = _options(program_name or input_file.stem.replace("_", " "), pre, post, common)
-            base = [ReportJob(out=out, options=options, input_file=input_file, keep_html=keep_html)]
+            base = [ReportJob(out=out, options=options, input_file=input_file, keep_html=keep_html, **follow_up)]
             sites_by_program = {None: _file_sites(input_file) if (by or only_sites) else []}
         else:
             base, sites_by_program = _database_jobs(
                 programs, database, pre, post, program_name, common, keep_html, out, batch
             )
+            base = [replace(job, **follow_up) for job in base]
         for job in base:
             _check_sites(only_sites, sites_by_program[job.program], job.program)
         if only_sites and by != "site":

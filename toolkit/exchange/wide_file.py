@@ -1,7 +1,8 @@
 """Read a wide response file (CSV or XLSX) and check its shape.
 
 A wide file has one row per participant and wave: ``participant``, ``wave``,
-optional ``site``, ``group`` and other columns, and one column per item id.
+optional ``site``, ``group``, ``date`` (the day of the administration,
+YYYY-MM-DD) and other columns, and one column per item id.
 Identifier columns are read as text, so participant codes keep their leading
 zeros; item columns are parsed as numbers where they can be, and scoring
 reports any cell that is not a number as written.
@@ -25,7 +26,8 @@ from toolkit.instruments.registry import Registry
 from toolkit.instruments.rules import did_you_mean
 
 REQUIRED = ("participant", "wave")
-TEXT_COLUMNS = ("participant", "wave", "site", "group")
+TEXT_COLUMNS = ("participant", "wave", "site", "group", "date")
+DATE_FORMAT = "%Y-%m-%d"
 MAX_LISTED = 20
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
 CSV_SUFFIXES = (".csv", ".txt", "")
@@ -119,6 +121,37 @@ def check_wide(frame: pd.DataFrame, path: Path, registry: Registry) -> list[Prob
     return problems
 
 
+def parse_dates(text: pd.Series) -> tuple[pd.Series, pd.Index]:
+    """Dates written YYYY-MM-DD as datetime64 (NaT where blank), and the index of the cells that are not dates.
+
+    A spreadsheet's date cell read as text (``2026-01-05 00:00:00``) counts
+    as its date.
+
+    >>> dates, bad = parse_dates(pd.Series(["2026-01-05", None, "5/1/2026", "2026-02-30"]))
+    >>> [str(d.date()) if pd.notna(d) else None for d in dates], list(bad)
+    (['2026-01-05', None, None, None], [2, 3])
+    """
+    cells = text.astype("string").str.strip()
+    cells = cells.mask(cells == "").str.replace(r"[ T]00:00:00$", "", regex=True)
+    dates = pd.to_datetime(cells, format=DATE_FORMAT, errors="coerce")
+    bad = cells.notna() & dates.isna()
+    return dates, text.index[bad.to_numpy(dtype=bool)]
+
+
+def _date_problems(frame: pd.DataFrame, path: Path) -> list[Problem]:
+    """Each ``date`` cell that is not a date written YYYY-MM-DD."""
+    if "date" not in frame.columns:
+        return []
+    _, bad = parse_dates(frame["date"])
+    return [
+        Problem(
+            f"{_line(path, i)}, column 'date'",
+            f"'{frame.at[i, 'date']}' is not a date; write it as YYYY-MM-DD (e.g. 2026-01-31) or leave it blank",
+        )
+        for i in bad[:MAX_LISTED]
+    ]
+
+
 def read_wide(path: Path | str, registry: Registry) -> pd.DataFrame:
     """Read and check a wide response file.
 
@@ -127,15 +160,22 @@ def read_wide(path: Path | str, registry: Registry) -> pd.DataFrame:
     InputFileError
         Listing every problem (unreadable file, missing ``participant`` or
         ``wave`` column, duplicate participant and wave rows, columns that
-        look like items but are not), with file, line and column.
+        look like items but are not, a ``date`` that is not YYYY-MM-DD), with
+        file, line and column.
+
+    The optional ``date`` column is returned as ISO text (YYYY-MM-DD; missing
+    where blank).
     """
     p = Path(path)
     frame = _read(p)
-    problems = check_wide(frame, p, registry)
+    problems = check_wide(frame, p, registry) or _date_problems(frame, p)
     if problems:
         raise InputFileError(problems)
     for col in TEXT_COLUMNS:
         if col in frame.columns:
             text = frame[col].str.strip()  # a blank cell stays missing, never the text "nan"
             frame[col] = text.mask(text == "")
+    if "date" in frame.columns:
+        dates, _ = parse_dates(frame["date"])
+        frame["date"] = dates.dt.strftime(DATE_FORMAT).astype(object).where(dates.notna(), None)
     return frame
