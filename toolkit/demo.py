@@ -1,13 +1,21 @@
 """A realistic synthetic peer-support program, stored and reported end to end.
 
-:func:`generate_program` makes the answers of a program with three sites,
-a baseline and an exit wave and a battery of recovery and clinical
-instruments. Everyone has a latent recovery level and a latent symptom
-level; item answers are drawn from them, so scales correlate as real ones
-do. Recovery improves moderately between waves (effects around 0.3 to 0.5),
-symptoms barely move, about a third of people leave before exit (more often
-those with severe symptoms at baseline), a few items are left blank and a
-few people endorse PHQ-9 item 9. :func:`run_demo` stores the program in
+:func:`generate_program` makes the answers of a program with three sites
+and a battery of recovery and clinical instruments. Everyone has a latent
+recovery level and a latent symptom level; item answers are drawn from them,
+so scales correlate as real ones do. Recovery improves moderately by exit
+(effects around 0.3 to 0.5), symptoms barely move, people with severe
+symptoms at baseline leave more often, a few items are left blank and a few
+people endorse PHQ-9 item 9.
+
+By default the program has a baseline and an exit wave and about a third of
+people leave before exit. With ``waves=4`` it follows the schedule
+``baseline, 3month:+91[-30,+60], 6month:+182[-30,+60], exit`` with dated
+waves: baselines over the 15 months before a few weeks ago, follow-ups near
+their due dates (a few outside their windows), exit at discharge about eight
+months in, nothing dated after ``today``, most of the gain in recovery by 3
+months, and about 80 %, 65 % and 55 % of those whose time has come seen at 3
+months, 6 months and exit. :func:`run_demo` stores the four-wave program in
 SQLite through the store and writes its report.
 """
 
@@ -22,9 +30,10 @@ import pandas as pd
 SITES = ("Eastside Drop-in Center", "Harbor Peer Respite", "Northgate Recovery Hub")
 SITE_SHARES = (0.45, 0.33, 0.22)
 WAVES = ("baseline", "exit")
+FOUR_WAVES = ("baseline", "3month", "6month", "exit")
+SCHEDULE = ("baseline", "3month:+91[-30,+60]", "6month:+182[-30,+60]", "exit")
 PROGRAM_SLUG = "riverside-peer-network"
 PROGRAM_NAME = "Riverside Peer Support Network"
-PERIOD = "January 2026 to March 2027"
 
 # instrument -> (latent it measures, baseline location, latent change baseline -> exit,
 #                Cronbach's alpha to aim at). "recovery" is higher = better; "symptoms" higher = worse.
@@ -46,6 +55,16 @@ SERVICE_USE = {
 }
 MISSING_ITEM_RATE = 0.015
 DROPOUT_LOGIT = (-0.68, 0.55)  # intercept, slope on baseline symptom level
+# share of the baseline -> exit change reached at each wave
+PROGRESS = {WAVES: (0.0, 1.0), FOUR_WAVES: (0.0, 0.7, 0.9, 1.0)}
+# four waves: share still taking part at 3 months, 6 months and exit; some who take part miss a follow-up
+ENGAGED = (0.84, 0.68, 0.55)
+MISSED_FOLLOW_UP = 0.05
+ENROLMENT_DAYS = (21, 478)  # baselines from about 15 months to three weeks before today
+DUE_DAYS = (91, 182)  # 3 and 6 months
+WINDOW = (30, 60)  # days before and after the due date
+OUT_OF_WINDOW = (0.02, 0.05)  # shares done too early, too late
+EXIT_DAY = (240.0, 30.0)  # mean and SD of the day of discharge after baseline
 
 
 def _categories(eta: np.ndarray, values: list[float]) -> np.ndarray:
@@ -93,21 +112,53 @@ def _service_use(rng: np.random.Generator, symptoms: np.ndarray, scale: float) -
     return out
 
 
-def generate_program(seed: int = 2026, n: int = 400, registry=None) -> pd.DataFrame:
+def _four_wave_visits(rng: np.random.Generator, symptoms: np.ndarray, today: dt.date) -> tuple[np.ndarray, np.ndarray]:
+    """Who has each of the four waves (n x 4, bool), and its date (n x 4, datetime64[D])."""
+    n = symptoms.size
+    offset = np.zeros((n, 4), dtype=np.int64)
+    for k, due in enumerate(DUE_DAYS, start=1):
+        scatter = np.clip(np.round(rng.normal(6.0, 14.0, n)), -WINDOW[0], WINDOW[1])
+        draw = rng.random(n)
+        early, late = draw < OUT_OF_WINDOW[0], (draw >= OUT_OF_WINDOW[0]) & (draw < sum(OUT_OF_WINDOW))
+        scatter = np.where(late, rng.integers(WINDOW[1] + 1, WINDOW[1] + 26, n), scatter)
+        scatter = np.where(early, -rng.integers(WINDOW[0] + 1, WINDOW[0] + 16, n), scatter)
+        offset[:, k] = due + scatter
+    offset[:, 2] = np.maximum(offset[:, 2], offset[:, 1] + 30)
+    offset[:, 3] = np.maximum(np.round(rng.normal(*EXIT_DAY, n)), offset[:, 2] + 14)
+    baseline = np.datetime64(today, "D") - rng.integers(ENROLMENT_DAYS[0], ENROLMENT_DAYS[1] + 1, n)
+    dates = baseline[:, None] + offset.astype("timedelta64[D]")
+    propensity = -DROPOUT_LOGIT[1] * symptoms + rng.logistic(0.0, 1.0, n)
+    engaged = propensity[:, None] > np.quantile(propensity, 1.0 - np.array(ENGAGED))[None, :]
+    missed = rng.random((n, 2)) < MISSED_FOLLOW_UP
+    present = np.column_stack([np.ones(n, dtype=bool), engaged[:, :2] & ~missed, engaged[:, 2]])
+    return present & (dates < np.datetime64(today, "D")), dates
+
+
+def generate_program(
+    seed: int = 2026, n: int = 400, registry=None, *, waves: int = 2, today: dt.date | None = None
+) -> pd.DataFrame:
     """A wide response table of a synthetic program (one row per person and wave).
 
-    Columns: ``participant``, ``wave`` (``baseline`` or ``exit``), ``site``,
-    then the items of PHQ-9, GAD-7, GSE, State Hope, QPR-15, BARC-10, MDES
-    and the service-use form. The same seed gives the same table.
+    Columns: ``participant``, ``wave``, ``site``, then the items of PHQ-9,
+    GAD-7, GSE, State Hope, QPR-15, BARC-10, MDES and the service-use form.
+    ``waves=2`` (the default) gives waves ``baseline`` and ``exit``;
+    ``waves=4`` gives ``baseline``, ``3month``, ``6month`` and ``exit`` and a
+    ``date`` column (``YYYY-MM-DD``, all before ``today``, which defaults to
+    the current date in UTC). The same seed (and ``today``) gives the same table.
 
     Examples
     --------
     >>> wide = generate_program(seed=1, n=60)
     >>> sorted(wide["wave"].unique())
     ['baseline', 'exit']
+    >>> dated = generate_program(seed=1, n=60, waves=4, today=dt.date(2026, 11, 30))
+    >>> sorted(dated["wave"].unique(), key=FOUR_WAVES.index), dated["date"].max() < "2026-11-30"
+    (['baseline', '3month', '6month', 'exit'], True)
     """
     from toolkit.instruments import default_registry
 
+    if waves not in (2, 4):
+        raise ValueError(f"generate_program: waves={waves}; the demo program has 2 or 4 waves")
     registry = registry or default_registry()
     rng = np.random.default_rng(seed)
     codes = np.array([f"RPN-{i:04d}" for i in range(1, n + 1)])
@@ -115,30 +166,37 @@ def generate_program(seed: int = 2026, n: int = 400, registry=None) -> pd.DataFr
     symptoms = rng.normal(0, 1, n)
     recovery = -0.5 * symptoms + np.sqrt(1 - 0.25) * rng.normal(0, 1, n)
     site_effect = np.array([0.05, 0.12, -0.05])[sites]
-    dropout_p = 1 / (1 + np.exp(-(DROPOUT_LOGIT[0] + DROPOUT_LOGIT[1] * symptoms)))
-    stays = rng.random(n) >= dropout_p
+    if waves == 2:
+        names, dates = WAVES, None
+        dropout_p = 1 / (1 + np.exp(-(DROPOUT_LOGIT[0] + DROPOUT_LOGIT[1] * symptoms)))
+        present = np.column_stack([np.ones(n, dtype=bool), rng.random(n) >= dropout_p])
+    else:
+        names = FOUR_WAVES
+        present, dates = _four_wave_visits(rng, symptoms, today or dt.datetime.now(dt.UTC).date())
     frames = []
-    for wave in WAVES:
-        at_exit = wave == "exit"
-        keep = stays if at_exit else np.ones(n, dtype=bool)
+    for k, (wave, progress) in enumerate(zip(names, PROGRESS[names], strict=True)):
+        follow_up = k > 0
         columns: dict[str, np.ndarray] = {}
         for inst_id, (trait, location, change, alpha) in BATTERY.items():
             base = recovery if trait == "recovery" else symptoms
-            shift = (change + (site_effect if trait == "recovery" else 0)) if at_exit else 0
-            person_change = rng.normal(0, 0.45, n) if at_exit else 0
+            shift = progress * (change + (site_effect if trait == "recovery" else 0))
+            person_change = rng.normal(0, 0.45, n) if follow_up else 0
             latent = base + shift + person_change
             if trait == "symptoms":
-                latent = latent - 0.15 * (latent > 1.2) * at_exit
+                latent = latent - 0.15 * (latent > 1.2) * progress
             columns.update(_answers(rng, registry.get(inst_id), latent, location, alpha))
-        columns["phq9_9"] = _phq9_item9(rng, symptoms + (rng.normal(0, 0.4, n) if at_exit else 0))
-        columns.update(_service_use(rng, symptoms, 0.75 if at_exit else 1.0))
-        frame = pd.DataFrame({"participant": codes, "wave": wave, "site": np.array(SITES)[sites], **columns})
-        frames.append(frame[keep])
+        columns["phq9_9"] = _phq9_item9(rng, symptoms + (rng.normal(0, 0.4, n) if follow_up else 0))
+        columns.update(_service_use(rng, symptoms, 1.0 - 0.25 * progress))
+        ids = {"participant": codes, "wave": wave, "site": np.array(SITES)[sites]}
+        if dates is not None:
+            ids["date"] = np.datetime_as_string(dates[:, k], unit="D")
+        frames.append(pd.DataFrame({**ids, **columns})[present[:, k]])
     wide = pd.concat(frames, ignore_index=True)
-    items = [c for c in wide.columns if c not in ("participant", "wave", "site")]
+    items = [c for c in wide.columns if c not in ("participant", "wave", "site", "date")]
     blank = rng.random((len(wide), len(items))) < MISSING_ITEM_RATE
     wide[items] = wide[items].mask(blank)
-    return wide.sort_values(["participant", "wave"], kind="stable").reset_index(drop=True)
+    position = wide["wave"].map({w: i for i, w in enumerate(names)}).to_numpy()
+    return wide.iloc[np.lexsort((position, wide["participant"].to_numpy()))].reset_index(drop=True)
 
 
 def _dates(rng: np.random.Generator, codes: list[str]) -> dict[tuple[str, str], dt.datetime]:
@@ -151,12 +209,26 @@ def _dates(rng: np.random.Generator, codes: list[str]) -> dict[tuple[str, str], 
     return out
 
 
+def _table_dates(rng: np.random.Generator, wide: pd.DataFrame) -> dict[tuple[str, str], dt.datetime]:
+    """The ``date`` column as afternoon times in UTC (the demo program's time zone)."""
+    days = pd.to_datetime(wide["date"], format="%Y-%m-%d").dt.date
+    minutes = rng.integers(0, 480, len(wide))
+    return {
+        (code, wave): dt.datetime.combine(day, dt.time(15, 0), tzinfo=dt.UTC) + dt.timedelta(minutes=int(m))
+        for code, wave, day, m in zip(wide["participant"], wide["wave"], days, minutes, strict=True)
+    }
+
+
 def store_program(session, wide: pd.DataFrame, registry=None, seed: int = 2026) -> None:
     """Store a wide table as an imported program: participants, administrations, responses, alerts.
 
-    The program's battery lists the administrable instruments; answers to a
-    licensed, definition-only instrument (MDES) are stored as imported paper
-    data, which the store accepts for scoring.
+    A table with a ``date`` column (``generate_program(waves=4)``) becomes a
+    program with the four-wave :data:`SCHEDULE`, its administrations
+    completed on those dates; otherwise the program has waves ``baseline``
+    and ``exit`` and made-up dates. The program's battery lists the
+    administrable instruments; answers to a licensed, definition-only
+    instrument (MDES) are stored as imported paper data, which the store
+    accepts for scoring.
     """
     from sqlalchemy import insert
 
@@ -170,14 +242,15 @@ def store_program(session, wide: pd.DataFrame, registry=None, seed: int = 2026) 
     registry = registry or default_registry()
     rng = np.random.default_rng(seed + 1)
     battery = [i for i in (*BATTERY, "service_use") if registry.get(i).administrable]
-    program = create_program(session, registry, PROGRAM_SLUG, PROGRAM_NAME, list(WAVES), battery)
+    dated = "date" in wide.columns
+    program = create_program(session, registry, PROGRAM_SLUG, PROGRAM_NAME, list(SCHEDULE if dated else WAVES), battery)
     waves = {w.name: w.id for w in program.waves}
     people = wide.drop_duplicates("participant")[["participant", "site"]]
     ids = {
         code: add_participant(session, program, code, site=site).id
         for code, site in zip(people["participant"], people["site"], strict=True)
     }
-    when = _dates(rng, list(ids))
+    when = _table_dates(rng, wide) if dated else _dates(rng, list(ids))
     instruments = {registry.item(c)[0].id: registry.item(c)[0] for c in wide.columns if registry.item(c)}
     admins, responses, alerts = [], [], []
     for row in wide.itertuples(index=False):
@@ -235,10 +308,12 @@ def store_program(session, wide: pd.DataFrame, registry=None, seed: int = 2026) 
     session.commit()
 
 
-def run_demo(out_dir: Path | str = "demo-output", seed: int = 2026, n: int = 400) -> Path:
-    """Build the demo program in ``out_dir/demo.sqlite`` and write ``out_dir/report.pdf``.
+def run_demo(out_dir: Path | str = "demo-output", seed: int = 2026, n: int = 400, today: dt.date | None = None) -> Path:
+    """Build the four-wave demo program in ``out_dir/demo.sqlite`` and write ``out_dir/report.pdf``.
 
-    An earlier demo database in ``out_dir`` is replaced. Returns the PDF path.
+    Its dates run up to ``today`` (default: the current date in UTC); the report
+    compares baseline with exit. An earlier demo database in ``out_dir`` is
+    replaced. Returns the PDF path.
     """
     from toolkit.pipeline import ReportJob
     from toolkit.pipeline import run_job
@@ -253,16 +328,16 @@ def run_demo(out_dir: Path | str = "demo-output", seed: int = 2026, n: int = 400
     for stale in (db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")):
         stale.unlink(missing_ok=True)
     url = f"sqlite:///{db.resolve()}"
+    wide = generate_program(seed=seed, n=n, waves=4, today=today)
     engine = make_engine(url)
     try:
         upgrade(engine)
         with make_sessionmaker(engine)() as session:
-            store_program(session, generate_program(seed=seed, n=n), seed=seed)
+            store_program(session, wide, seed=seed)
     finally:
         engine.dispose()
     options = ReportOptions(
         program_name=PROGRAM_NAME,
-        period=PERIOD,
         pre_wave="baseline",
         post_wave="exit",
         pre_label="Baseline",

@@ -64,3 +64,19 @@ def result() -> AnalysisResult:
 @pytest.fixture
 def suppressed_result() -> AnalysisResult:
     return suppress(make_result(), 11)
+
+
+@pytest.fixture
+def agreeing_result() -> AnalysisResult:
+    """Four waves, people leaving by chance: the two estimates of change agree."""
+    from four_waves import four_wave_result
+
+    return four_wave_result("random")
+
+
+@pytest.fixture
+def disagreeing_result() -> AnalysisResult:
+    """Four waves, leaving that depends on the last hope score: for hope the two estimates differ."""
+    from four_waves import four_wave_result
+
+    return four_wave_result("informative")

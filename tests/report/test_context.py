@@ -9,7 +9,7 @@ import pytest
 from toolkit.report.context import build_context
 from toolkit.report.options import ReportOptions
 
-OPTIONS = ReportOptions(program_name="Riverside Peer Network", period="2026", generated=dt.date(2026, 11, 21))
+OPTIONS = ReportOptions(program_name="Riverside Peer Network", generated=dt.date(2026, 11, 21))
 
 
 def _names(rows):

@@ -52,14 +52,13 @@ def test_report_from_a_file_keeps_html_when_asked(responses, tmp_path):
             "--html",
             "--program-name",
             "Test Program",
-            "--period",
-            "2026",
         ],
     )
     assert run.exit_code == 0, run.output
     assert run.output.strip() == str(out)
     text = "".join(p.extract_text() for p in PdfReader(out).pages)
     assert "Test Program" in text and "Recovery outcomes" in text
+    assert "Dates not recorded" in text  # the file has no date column
     assert "Safety alerts" not in text  # a file has no alert log
     assert out.with_suffix(".html").is_file()
 

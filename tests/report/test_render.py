@@ -10,9 +10,7 @@ from toolkit.report.context import build_context
 from toolkit.report.options import ReportOptions
 from toolkit.report.render import render_html
 
-OPTIONS = ReportOptions(
-    program_name="Riverside Peer Network", period="January to December 2026", generated=dt.date(2026, 11, 21)
-)
+OPTIONS = ReportOptions(program_name="Riverside Peer Network", generated=dt.date(2026, 11, 21))
 SECTION_TITLES = [
     "At a glance",
     "Participation and retention",

@@ -27,6 +27,7 @@ RULE = "#d5dbdf"
 IMPROVED = "#2a7f78"
 NEUTRAL = "#c4ccd2"
 WORSE = "#c0573e"
+DOMAIN_COLOURS = {"recovery": "#2a7f78", "clinical": "#3e5c76"}
 
 _ready = False
 
@@ -57,14 +58,16 @@ def _setup() -> None:
     _ready = True
 
 
-def _figure(height_mm: float):
+def new_figure(height_mm: float):
+    """A blank figure of the report's width and ``height_mm`` tall, in the report's style."""
     _setup()
     from matplotlib.figure import Figure
 
     return Figure(figsize=(WIDTH_MM * MM, height_mm * MM))
 
 
-def _to_uri(fig: Any) -> str:
+def to_uri(fig: Any) -> str:
+    """The figure as an SVG data URI (no date or creator, so the same chart gives the same bytes)."""
     buf = io.BytesIO()
     fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
     return "data:image/svg+xml;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
@@ -83,7 +86,7 @@ def forest(points: list[dict[str, Any]], title: str) -> dict[str, Any] | None:
     if not points:
         return None
     height = 13 + 7.5 * len(points)
-    fig = _figure(height)
+    fig = new_figure(height)
     ax = fig.add_axes((0.33, 10 / height, 0.47, 1 - 12 / height))
     lo = min(-0.25, *(p["lo"] for p in points))
     hi = max(0.25, *(p["hi"] for p in points))
@@ -115,7 +118,7 @@ def forest(points: list[dict[str, Any]], title: str) -> dict[str, Any] | None:
     alt = f"{title}: effect sizes with 95% confidence intervals for " + ", ".join(
         f"{p['label']} {p['g']:.2f} ({p['lo']:.2f} to {p['hi']:.2f})" for p in points
     )
-    return {"uri": _to_uri(fig), "height_mm": height, "alt": alt}
+    return {"uri": to_uri(fig), "height_mm": height, "alt": alt}
 
 
 def reliable_change_bars(bars: list[dict[str, Any]], title: str) -> dict[str, Any] | None:
@@ -123,7 +126,7 @@ def reliable_change_bars(bars: list[dict[str, Any]], title: str) -> dict[str, An
     if not bars:
         return None
     height = 12 + 7 * len(bars)
-    fig = _figure(height)
+    fig = new_figure(height)
     ax = fig.add_axes((0.33, 2 / height, 0.64, 1 - 11 / height))
     ax.set_xlim(0, 1)
     ax.set_ylim(len(bars) - 0.5, -0.5)
@@ -171,14 +174,20 @@ def reliable_change_bars(bars: list[dict[str, Any]], title: str) -> dict[str, An
         f"{b['deteriorated']:.0%} deteriorated"
         for b in bars
     )
-    return {"uri": _to_uri(fig), "height_mm": height, "alt": alt}
+    return {"uri": to_uri(fig), "height_mm": height, "alt": alt}
 
 
 def draw_all(context: dict[str, Any]) -> dict[str, dict[str, Any] | None]:
-    """Every chart of the report, by name (``recovery_forest``, ``clinical_rci``, ...)."""
+    """Every chart of the report, by name (``recovery_forest``, ``clinical_rci``, ``recovery_trajectory``, ...)."""
+    from toolkit.report.trajectory_chart import trajectory_chart
+
     charts: dict[str, dict[str, Any] | None] = {}
     for domain in ("recovery", "clinical"):
         section = context[domain]
         charts[f"{domain}_forest"] = forest(section["forest"], section["title"])
         charts[f"{domain}_rci"] = reliable_change_bars(section["rci_bars"], section["title"])
+        panels = (section.get("over_time") or {}).get("panels")
+        charts[f"{domain}_trajectory"] = (
+            trajectory_chart(panels, section["title"], DOMAIN_COLOURS[domain]) if panels else None
+        )
     return charts

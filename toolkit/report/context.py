@@ -18,9 +18,16 @@ from toolkit.analysis.model import AnalysisResult
 from toolkit.report import formatting as fmt
 from toolkit.report import supporting
 from toolkit.report import wording
+from toolkit.report.estimates import methods_over_time
 from toolkit.report.options import ReportOptions
 from toolkit.report.outcomes import domain_section
 from toolkit.report.outcomes import DOMAINS
+from toolkit.report.over_time import over_time
+from toolkit.report.period import NO_DATES
+from toolkit.report.period import period_text
+from toolkit.report.period import selection_sentences
+from toolkit.report.waves import missing_patterns
+from toolkit.report.waves import wave_names
 
 COMPLEMENTARY = "*"
 
@@ -68,9 +75,16 @@ def build_context(
     data = result if already_suppressed else suppressed(result, options.suppress)
     ranges = scale_ranges(registry)
     titles = {s.instrument: s.short_title or s.instrument for s in data.scales}
-    recovery = domain_section(data.scales, "recovery", ranges)
-    clinical = domain_section(data.scales, "clinical", ranges)
+    names = wave_names(data, options)
+    recovery, clinical = (
+        {
+            **domain_section(data.scales, domain, ranges),
+            "over_time": over_time(data, domain, names, ranges),
+        }
+        for domain in ("recovery", "clinical")
+    )
     flow = supporting.participation(data, options.pre_name, options.post_name, ranges)
+    flow["patterns"] = missing_patterns(data, names)
     alerts = supporting.alerts(data)
     site_names = list(options.sites) or [s.site for s in data.sites]
     sections = [
@@ -87,7 +101,9 @@ def build_context(
     return {
         "meta": {
             "program": options.program_name,
-            "period": options.period,
+            "period": period_text(data.selection),
+            "dated": period_text(data.selection) != NO_DATES,
+            "waves": list(names.values()),
             "pre": options.pre_name,
             "post": options.post_name,
             "sites": site_names,
@@ -107,7 +123,11 @@ def build_context(
         "alerts": alerts,
         "sites": supporting.sites(data, ranges),
         "quality": supporting.data_quality(data, titles),
-        "methods": supporting.methods(data, options.suppress, ranges),
+        "methods": {
+            **supporting.methods(data, options.suppress, ranges),
+            **methods_over_time(data),
+            "selection": selection_sentences(data.selection, next(iter(names.values()), options.pre_name)),
+        },
         "appendix": supporting.appendix(data, registry, ranges),
     }
 

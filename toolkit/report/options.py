@@ -1,4 +1,8 @@
-"""What the person running a report chooses: names, waves, threshold, logo."""
+"""What the person running a report chooses: names, waves, threshold, logo.
+
+The dates on the cover come from the analysis (its reporting period or the
+dates analysed), never from a free label here.
+"""
 
 from __future__ import annotations
 
@@ -24,7 +28,6 @@ class ReportOptions:
     program_name: str
     pre_wave: str = "baseline"
     post_wave: str = "exit"
-    period: str = ""
     pre_label: str = ""
     post_label: str = ""
     sites: tuple[str, ...] = ()

@@ -62,6 +62,6 @@ def render_html(context: dict[str, Any], charts: dict[str, Any] | None = None) -
     to a PDF still opens with its styles and fonts on the same machine.
     """
     charts = charts or {}
-    names = [f"{d}_{c}" for d in ("recovery", "clinical") for c in ("forest", "rci")]
+    names = [f"{d}_{c}" for d in ("recovery", "clinical") for c in ("forest", "rci", "trajectory")]
     figures = {name: charts.get(name) for name in names}
     return environment().get_template(TEMPLATE).render(**context, charts=figures, stylesheet=STYLESHEET.as_uri())
