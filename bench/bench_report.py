@@ -33,7 +33,7 @@ def one_report(csv: Path, out: Path) -> dict[str, float]:
     from toolkit.report.options import ReportOptions
 
     timings = Timings()
-    options = ReportOptions(program_name="Benchmark Program", period="2026", pre_label="Baseline", post_label="Exit")
+    options = ReportOptions(program_name="Benchmark Program", pre_label="Baseline", post_label="Exit")
     run_job(ReportJob(out=out, options=options, input_file=csv), timings=timings)
     return dict(timings.steps)
 

@@ -27,7 +27,7 @@ from toolkit.commands.common import fail_on_problems
 def demo(out_dir: Path, seed: int, n: int) -> None:
     """Build a realistic synthetic peer-support program and write its PDF report.
 
-    Three sites, baseline and exit waves, recovery and clinical instruments,
+    Three sites, four dated waves (baseline, 3 and 6 months, exit) with realistic attrition, recovery and clinical instruments,
     stored in OUT/demo.sqlite (replaced if present) and reported from the
     database to OUT/report.pdf. Prints the path of the PDF.
     """
