@@ -24,11 +24,11 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import insert
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from toolkit.store.audit import record
+from toolkit.store.bulk import bulk_insert
 from toolkit.store.imports import ImportPlan
 from toolkit.store.models import Administration
 from toolkit.store.models import Alert
@@ -76,20 +76,20 @@ def _participants(session: Session, plan: ImportPlan) -> dict[str, int]:
         session.add(site)
         session.flush()
         sites[name] = site.id
-    if plan.new_codes:
-        session.execute(
-            insert(Participant),
-            [
-                {
-                    "program_id": program.id,
-                    "code": c,
-                    "site_id": sites.get(first[c][0] or ""),
-                    "group": first[c][1],
-                    "attributes": {},
-                }
-                for c in plan.new_codes
-            ],
-        )
+    now = datetime.now(UTC)
+    codes = plan.new_codes
+    bulk_insert(
+        session,
+        Participant.__table__,
+        {
+            "program_id": [program.id] * len(codes),
+            "code": codes,
+            "site_id": [sites.get(first[c][0] or "") for c in codes],
+            "group": [first[c][1] for c in codes],
+            "attributes": [{} for _ in codes],
+            "created_at": [now] * len(codes),
+        },
+    )
     return dict(
         session.execute(select(Participant.code, Participant.id).where(Participant.program_id == program.id)).all()
     )
@@ -123,24 +123,32 @@ def write_import(
     moments = moments_of(table.wave_frame()["date"], program.time_zone, now)
     versions = {b.instrument_id: b.instrument_version for b in program.battery}
     fresh = answers[answers["administration"].isna()].drop_duplicates(["wave", "instrument"])
-    rows = [
-        {
-            "participant_id": pids[code],
-            "wave_id": int(wave_id),
-            "instrument_id": inst,
-            "instrument_version": versions[inst],
-            "status": "complete",
-            "mode": "import",
-            "language": "en",
-            "submission_key": _submission_key(table.sha256, int(wave), inst),
-            "import_id": rec.id,
-            "started_at": moments[wave],
-            "completed_at": moments[wave],
-        }
-        for wave, inst, code, wave_id in fresh[["wave", "instrument", "code", "wave_id"]].itertuples(index=False)
-    ]
-    if rows:
-        session.execute(insert(Administration), rows)
+    keys = {
+        (w, i): _submission_key(table.sha256, int(w), i)
+        for w, i in answers[["wave", "instrument"]].drop_duplicates().itertuples(index=False)
+    }
+    waves_new = fresh["wave"].to_numpy()
+    insts_new = fresh["instrument"].astype(object).tolist()
+    n_new = len(fresh)
+    if n_new:
+        when = [moments[w] for w in waves_new]
+        bulk_insert(
+            session,
+            Administration.__table__,
+            {
+                "participant_id": [pids[c] for c in fresh["code"]],
+                "wave_id": fresh["wave_id"].astype(int).tolist(),
+                "instrument_id": insts_new,
+                "instrument_version": [versions[i] for i in insts_new],
+                "status": ["complete"] * n_new,
+                "mode": ["import"] * n_new,
+                "language": ["en"] * n_new,
+                "submission_key": [keys[(w, i)] for w, i in zip(waves_new, insts_new, strict=True)],
+                "import_id": [rec.id] * n_new,
+                "started_at": when,
+                "completed_at": when,
+            },
+        )
         made = dict(
             session.execute(
                 select(Administration.submission_key, Administration.id).where(Administration.import_id == rec.id)
@@ -149,38 +157,27 @@ def write_import(
         filled = np.array(answers["administration"].to_numpy(dtype=float))
         missing = np.flatnonzero(np.isnan(filled))
         waves, insts = answers["wave"].to_numpy(), answers["instrument"].to_numpy()
-        filled[missing] = [made[_submission_key(table.sha256, int(waves[i]), insts[i])] for i in missing]
+        filled[missing] = [made[keys[(waves[i], insts[i])]] for i in missing]
         answers = answers.assign(administration=filled)
     answers = answers.assign(administration=answers["administration"].astype("int64"))
     added = answers[~answers["replace"]]
     if len(added):
-        values = added["value"].to_numpy()
-        session.execute(
-            insert(ItemResponse),
-            [
-                {
-                    "administration_id": a,
-                    "item_id": i,
-                    "value": None if d else float(v),
-                    "declined": bool(d),
-                    "answered_at": moments[w],
-                }
-                for a, i, v, d, w in zip(
-                    added["administration"].tolist(),
-                    added["item"].tolist(),
-                    values.tolist(),
-                    added["declined"].tolist(),
-                    added["wave"].tolist(),
-                    strict=True,
-                )
-            ],
+        declined = added["declined"].to_numpy()
+        values = np.where(declined, np.nan, added["value"].to_numpy())
+        bulk_insert(
+            session,
+            ItemResponse.__table__,
+            {
+                "administration_id": added["administration"].tolist(),
+                "item_id": added["item"].astype(object).tolist(),
+                "value": [None if v != v else v for v in values.tolist()],
+                "declined": declined.tolist(),
+                "answered_at": [moments[w] for w in added["wave"].tolist()],
+            },
         )
     replaced = _replace(session, answers[answers["replace"]], rec.id, now)
-    rec.administrations, rec.answers, rec.replaced = len(rows), len(added) + replaced, replaced
-    written = {
-        (int(w), i): int(a) for w, i, a in zip(answers["wave"], answers["item"], answers["administration"], strict=True)
-    }
-    rec.alerts = _alerts(session, plan, written, moments, now)
+    rec.administrations, rec.answers, rec.replaced = n_new, len(added) + replaced, replaced
+    rec.alerts = _alerts(session, plan, _written(answers, plan), moments, now)
     record(
         session,
         "import",
@@ -194,6 +191,19 @@ def write_import(
         participants_added=rec.participants_added,
     )
     return rec
+
+
+def _written(answers, plan: ImportPlan) -> dict[tuple[int, str], int]:
+    """(wave, item) -> administration, for the written answers that fire an alert rule."""
+    if not plan.fires:
+        return {}
+    wanted = {(f.wave, f.item) for f in plan.fires}
+    hit = answers[answers["item"].astype(object).isin({i for _, i in wanted})]
+    return {
+        (int(w), str(i)): int(a)
+        for w, i, a in zip(hit["wave"], hit["item"], hit["administration"], strict=True)
+        if (int(w), str(i)) in wanted
+    }
 
 
 def _replace(session: Session, rows, import_id: int, now: datetime) -> int:

@@ -170,7 +170,7 @@ def _resolve_codes(session: Session, plan: ImportPlan, same: dict[str, str], new
                 )
             )
         else:
-            close = index.close_to(code)
+            close = index.close_to(code) if ids else []
             if close and code not in new and not all_new:
                 plan.matches.append(PossibleMatch(code, tuple(close), int(row)))
                 continue
@@ -247,9 +247,10 @@ def plan_import(
         frame["stored_value"].to_numpy(dtype=float), frame["value"].to_numpy(), rtol=0, atol=0
     )
     frame["replace"] = has_stored & ~equal
-    groups = frame.groupby(["wave", "instrument"], sort=False)
+    frame["changed"] = ~has_stored | frame["replace"].to_numpy()
+    groups = frame.groupby(["wave", "instrument"], sort=False, observed=True)
     existing = groups["administration"].first().notna()
-    changed = groups.apply(lambda g: bool((~g["stored_declined"].notna() | g["replace"]).any()), include_groups=False)
+    changed = groups["changed"].any()
     plan.unchanged = int((existing & ~changed).sum())
     plan.new_administrations = int((~existing).sum())
     for row in frame[frame["replace"]].head(MAX_LISTED * 10).itertuples(index=False):
@@ -265,5 +266,5 @@ def plan_import(
                 f"{table.path}:{row.row}:{row.column}",
             )
         )
-    plan.answers = frame[~equal].drop(columns=["stored_value", "stored_declined", "pid"]).reset_index(drop=True)
+    plan.answers = frame[~equal].drop(columns=["stored_value", "stored_declined", "pid", "changed"]).reset_index(drop=True)
     return plan
