@@ -12,7 +12,7 @@ from toolkit.errors import CommandError
 from toolkit.errors import InputFileError
 from toolkit.errors import Problem
 
-FORMATS = ("auto", "wide", "long", "sav", "dta")
+FORMATS = ("auto", "wide", "long", "sav", "dta", "redcap", "fhir")
 MAX_MATCHES_SHOWN = 50
 
 
@@ -54,11 +54,10 @@ def _conflict_problems(plan) -> list[Problem]:
 
 def _summary(plan, dry_run: bool) -> list[str]:
     would = "would add" if dry_run else "added"
-    new_adms = sum(1 for p in plan.writes if p.existing_id is None)
-    answers = sum(len(p.answers) for p in plan.writes)
+    added = plan.answer_writes - len(plan.conflicts)
     lines = [
-        f"{plan.program.slug}: {would} {len(plan.new_codes)} participant(s), {new_adms} administration(s),"
-        f" {answers} answer(s); {plan.unchanged} administration(s) already stored as in the file.",
+        f"{plan.program.slug}: {would} {len(plan.new_codes)} participant(s), {plan.new_administrations}"
+        f" administration(s), {added} answer(s); {plan.unchanged} administration(s) already stored as in the file.",
     ]
     if plan.conflicts:
         lines.append(f"{len(plan.conflicts)} stored answer(s) {'would be' if dry_run else 'were'} replaced.")
@@ -70,7 +69,74 @@ def _summary(plan, dry_run: bool) -> list[str]:
     return lines
 
 
-def _read(path: Path, fmt: str, wave: str | None, mapping_file: Path | None, registry):
+def _read_fhir(path: Path, options: dict, registry):
+    """A FHIR file read into a table whose stated totals are checked against the computed scores."""
+    from toolkit.exchange.fhir_json import load_questionnaire
+    from toolkit.exchange.fhir_responses import read_fhir_responses
+    from toolkit.exchange.fhir_totals import check_totals
+    from toolkit.exchange.import_read import file_digest
+    from toolkit.scoring import score
+
+    given = options["questionnaire"]
+    questionnaire = load_questionnaire(given) if given is not None else None
+    if options["instrument"] is not None and options["instrument"] not in registry:
+        from toolkit.instruments.rules import did_you_mean
+
+        known = sorted(i.id for i in registry)
+        hint = did_you_mean(options["instrument"], known)
+        raise CommandError("--instrument", f"'{options['instrument']}' is not an instrument{hint}; give one of the ids")
+    read = read_fhir_responses(
+        path,
+        file_digest(path),
+        registry,
+        questionnaire=questionnaire,
+        instrument=options["instrument"],
+        participant=options["participant"],
+        wave=options["wave"],
+    )
+    if not read.table.problems:
+        check_totals(read.table, read.totals, lambda wide: score(wide, registry).scores)
+    return read.table
+
+
+def _assign_fhir_waves(session, program, table) -> None:
+    """Give each response without a wave the wave whose window holds its date, then join a visit's responses."""
+    from sqlalchemy import select
+
+    from toolkit.exchange.wave_by_date import assign_waves
+    from toolkit.exchange.wave_by_date import merge_waves
+    from toolkit.store.followups import wave_visits
+    from toolkit.store.models import Participant
+
+    if any(not w.wave for w in table.waves) and program.waves:
+        visits = wave_visits(session, program)
+        codes = dict(
+            session.execute(select(Participant.id, Participant.code).where(Participant.program_id == program.id)).all()
+        )
+        first = program.waves[0].id
+        baselines = {codes[pid]: visit.on for (pid, wid), visit in visits.items() if wid == first and pid in codes}
+        assign_waves(table, baselines, program.waves)
+    merge_waves(table)
+
+
+def file_kind(path: Path, fmt: str, options: dict) -> str:
+    """The format to read: ``--format``, else ``fhir`` for .json, ``redcap`` with a dictionary, else ``fmt``.
+
+    Raises :class:`CommandError` for an option of one format given with another.
+    """
+    kind = fmt
+    if fmt == "auto" and path.suffix.lower() == ".json":
+        kind = "fhir"
+    elif fmt == "auto" and options.get("dictionary") is not None:
+        kind = "redcap"
+    owners = {"dictionary": "redcap", "questionnaire": "fhir", "instrument": "fhir", "participant": "fhir"}
+    for name, owner in owners.items():
+        if options.get(name) is not None and kind != owner:
+            raise CommandError(f"--{name}", f"--{name} is for --format {owner}; leave it out or give --format {owner}")
+    return kind
+
+
+def _read(path: Path, fmt: str, wave: str | None, mapping_file: Path | None, registry, options: dict):
     from toolkit.exchange.import_map import IDENTITY
     from toolkit.exchange.import_map import read_map
     from toolkit.exchange.import_read import file_digest
@@ -81,11 +147,25 @@ def _read(path: Path, fmt: str, wave: str | None, mapping_file: Path | None, reg
 
     mapping = read_map(mapping_file) if mapping_file else IDENTITY
     suffix = path.suffix.lower()
+    if fmt == "fhir":
+        if mapping_file is not None:
+            raise CommandError(
+                "--map", "FHIR responses are mapped by their Questionnaire; give --questionnaire instead of --map"
+            )
+        return _read_fhir(path, options | {"wave": wave}, registry)
+    if fmt == "redcap":
+        from toolkit.exchange.redcap_records import read_redcap_file
+
+        if options["dictionary"] is None:
+            raise CommandError(
+                "--dictionary", "a REDCap records export needs its data dictionary; give --dictionary DICT.csv"
+            )
+        return read_redcap_file(path, options["dictionary"], registry, wave=wave, mapping=mapping)
     if fmt in ("sav", "dta") or (fmt == "auto" and suffix in (".sav", ".dta")):
         frame, described = read_stat_file(path, Limits.from_environment(), registry)
         layout = "wide"
     else:
-        frame, described, _first = read_frame(path, Limits.from_environment())
+        frame, described, _first = read_frame(path, Limits.from_environment(), mapping)
         layout = fmt if fmt in ("wide", "long") else "auto"
     return table_from_frame(
         frame, str(path), file_digest(path), described, registry.item_ids, layout=layout, wave=wave, mapping=mapping
@@ -101,10 +181,24 @@ def _read(path: Path, fmt: str, wave: str | None, mapping_file: Path | None, reg
     type=click.Choice(FORMATS),
     default="auto",
     show_default=True,
-    help="The file's layout or kind; auto reads .sav and .dta by their suffix, and CSV/XLSX as long when"
-    " they have item and value columns, else wide.",
+    help="The file's layout or kind; auto reads .sav, .dta and .json (FHIR) by their suffix, a file given"
+    " with --dictionary as REDCap records, and CSV/XLSX as long when they have item and value columns, else wide.",
 )
 @click.option("--wave", default=None, help="The wave of every row, for a file without a wave column.")
+@click.option(
+    "--dictionary",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="redcap: the project's data dictionary (CSV), which says which field is which item.",
+)
+@click.option(
+    "--questionnaire",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="fhir: the Questionnaire (JSON) the responses answered, when it is not contained in them.",
+)
+@click.option("--instrument", default=None, help="fhir: the instrument, when the Questionnaire has no LOINC code.")
+@click.option("--participant", default=None, help="fhir: the participant, when a response names no subject.")
 @click.option(
     "--map",
     "mapping_file",
@@ -125,6 +219,11 @@ def _read(path: Path, fmt: str, wave: str | None, mapping_file: Path | None, reg
     metavar="CODE",
     help="A code close to an enrolled one is a new person: enrol it as it is.",
 )
+@click.option(
+    "--all-new",
+    is_flag=True,
+    help="Every code close to an enrolled one is a new person (after checking the list a dry run shows).",
+)
 @click.option("--replace", is_flag=True, help="Store the file's answers where they differ from stored ones.")
 @click.option("--dry-run", is_flag=True, help="Check the file and show what would change; write nothing.")
 @database_option
@@ -134,13 +233,18 @@ def import_file(
     fmt: str,
     wave: str | None,
     mapping_file: Path | None,
+    dictionary: Path | None,
+    questionnaire: Path | None,
+    instrument: str | None,
+    participant: str | None,
     same: tuple[str, ...],
     new_codes: tuple[str, ...],
+    all_new: bool,
     replace: bool,
     dry_run: bool,
     database: str | None,
 ) -> None:
-    """Import FILE (CSV, XLSX, SPSS .sav or Stata .dta) into a program.
+    """Import FILE (CSV, XLSX, SPSS .sav, Stata .dta, a REDCap records export or FHIR responses) into a program.
 
     The whole file is checked first; when anything is wrong nothing is
     written, and every problem is listed as FILE:ROW:COLUMN: message.
@@ -154,7 +258,10 @@ def import_file(
     from toolkit.store.programs import get_program
 
     registry = default_registry()
-    table = _read(file, fmt, wave, mapping_file, registry)
+    options = {"dictionary": dictionary, "questionnaire": questionnaire, "instrument": instrument}
+    options["participant"] = participant
+    fmt = file_kind(file, fmt, options)
+    table = _read(file, fmt, wave, mapping_file, registry, options)
     with store_session(database, write=not dry_run) as session:
         program = get_program(session, program_slug)
         before = previous_import(session, program, table.sha256)
@@ -164,12 +271,18 @@ def import_file(
                 f" (import {before.id}, as {before.file_name}); nothing to do."
             )
             return
+        if fmt == "fhir":
+            _assign_fhir_waves(session, program, table)
         fires = check_answers(table, registry)
-        plan = plan_import(session, program, table, registry, fires, same=_pairs(same), new=set(new_codes))
+        plan = plan_import(
+            session, program, table, registry, fires, same=_pairs(same), new=set(new_codes), all_new=all_new
+        )
         click.echo(
-            f"{file}: read as {table.described}; {len(table.waves)} participant-wave(s),"
+            f"{file}: read as {table.described}; {table.wave_count} participant-wave(s),"
             f" {table.answer_count} answer(s)."
         )
+        for warning in table.warnings:
+            click.echo(f"warning: {warning.where}: {warning.message}", err=True)
         problems = table.problems + _match_problems(plan, str(file))
         if not replace:
             problems += _conflict_problems(plan)

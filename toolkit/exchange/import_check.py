@@ -51,7 +51,6 @@ def check_answers(table: ImportTable, registry: Registry) -> list[RiskAnswer]:
     frame = table.answer_frame()
     if frame.empty:
         return []
-    path = table.path
     if isinstance(frame["item"].dtype, pd.CategoricalDtype):
         codes, names = frame["item"].cat.codes.to_numpy(), list(frame["item"].cat.categories)
     else:
@@ -75,7 +74,7 @@ def check_answers(table: ImportTable, registry: Registry) -> list[RiskAnswer]:
             wave = waves.iloc[waves_of[i]]
             table.problems.append(
                 Problem(
-                    f"{path}:{rows_of[i]}:{column_names[column_codes[i]]}",
+                    table.where(rows_of[i], column_names[column_codes[i]]),
                     f"{names[codes[i]]} is given a second time for participant '{wave['participant']}' at wave"
                     f" '{wave['wave']}' (first on row {first[i]}); keep one answer per item",
                 )
@@ -92,7 +91,7 @@ def check_answers(table: ImportTable, registry: Registry) -> list[RiskAnswer]:
         if found is None:
             table.problems.append(
                 Problem(
-                    f"{path}:{rows_of[rows[0]]}:{column_names[column_codes[rows[0]]]}",
+                    table.where(rows_of[rows[0]], column_names[column_codes[rows[0]]]),
                     f"'{item_id}' is not an item of any instrument; use an item id",
                 )
             )
@@ -104,7 +103,7 @@ def check_answers(table: ImportTable, registry: Registry) -> list[RiskAnswer]:
         for i in np.flatnonzero(off)[:MAX_LISTED]:
             table.problems.append(
                 Problem(
-                    f"{path}:{rows_of[rows[i]]}:{column_names[column_codes[rows[i]]]}",
+                    table.where(rows_of[rows[i]], column_names[column_codes[rows[i]]]),
                     f"{values[i]:g} is not an answer to {item.id}; give {scale_text(inst, item)}",
                 )
             )

@@ -89,6 +89,12 @@ class ImportTable:
     warnings: list[Problem] = field(default_factory=list)
     wave_rows: pd.DataFrame | None = None
     answers: pd.DataFrame | None = None
+    #: True when a cell is named by its column alone (``FILE:entry[0].item[linkId=q1]``), as in FHIR files.
+    path_locations: bool = False
+
+    def where(self, row: int, column: str) -> str:
+        """Where a cell is, for a message: ``FILE:ROW:COLUMN`` (or ``FILE:COLUMN`` with ``path_locations``)."""
+        return f"{self.path}:{column}" if self.path_locations else f"{self.path}:{row}:{column}"
 
     def wave_frame(self) -> pd.DataFrame:
         """Every participant-wave, one row each (its index is the ``wave`` of the answer frame)."""

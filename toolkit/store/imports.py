@@ -133,7 +133,7 @@ def _check_program(program: Program, table: ImportTable, registry: Registry) -> 
         row = 1 if table.described.startswith("wide") else int(frame["row"].iat[rows[0]])
         table.problems.append(
             Problem(
-                f"{path}:{row}:{column}",
+                table.where(row, column),
                 f"{item} belongs to {found[0].short_title}, which is not in the"
                 f" battery of {program.slug}; add it to the battery first or leave it out",
             )
@@ -263,8 +263,10 @@ def plan_import(
                 row.item,
                 (old_value, bool(row.stored_declined)),
                 (new_value, bool(row.declined)),
-                f"{table.path}:{row.row}:{row.column}",
+                table.where(row.row, row.column),
             )
         )
-    plan.answers = frame[~equal].drop(columns=["stored_value", "stored_declined", "pid", "changed"]).reset_index(drop=True)
+    plan.answers = (
+        frame[~equal].drop(columns=["stored_value", "stored_declined", "pid", "changed"]).reset_index(drop=True)
+    )
     return plan
