@@ -1,4 +1,4 @@
-"""Wave schedules: specs such as ``baseline,3month:+90,exit``, due dates, windows and who is due.
+"""Wave schedules: specs such as ``baseline,3month:+90,exit``, due dates, windows and follow-up states.
 
 A spec lists a program's waves in order. ``NAME:+DAYS`` gives a wave a due
 date that many days after the participant's baseline; ``[-BEFORE,+AFTER]``
@@ -7,17 +7,15 @@ baseline, due on day 0; a wave without ``:+DAYS`` has no due date (an exit
 given at discharge, for example).
 
 Everything here is plain computation, shared by the store (program settings,
-follow-ups due) and the analysis (reporting periods, wave windows); the
-database side (baseline dates and completed waves) is in
-:mod:`toolkit.store.queries`, and :mod:`toolkit.store.schedule` raises the
+the follow-up worklist and rates) and the analysis (reporting periods, wave
+windows); the database side (baseline dates and done waves) is in
+:mod:`toolkit.store.followups`, and :mod:`toolkit.store.schedule` raises the
 store's error for a bad spec.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
-from collections.abc import Mapping
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -190,40 +188,56 @@ def today_in(time_zone: str) -> date:
     return datetime.now(ZoneInfo(time_zone)).date()
 
 
-def due_waves(waves: Sequence[Scheduled], baseline: date, done: Collection[str], today: date) -> list[Scheduled]:
-    """The follow-up waves due for one participant on ``today``.
+NOT_SCHEDULED = "not scheduled"
+NOT_YET_DUE = "not yet due"
+DUE = "due"
+OVERDUE = "overdue"
+MISSED = "missed"
+DONE_IN_WINDOW = "done in window"
+DONE_OUT_OF_WINDOW = "done out of window"
+DONE = "done"
+FOLLOWUP_STATES = (OVERDUE, DUE, NOT_YET_DUE, MISSED, DONE_IN_WINDOW, DONE_OUT_OF_WINDOW, DONE, NOT_SCHEDULED)
+"""Every follow-up state, most urgent first."""
+OPEN_STATES = (DUE, OVERDUE)
+"""The states that count as "follow-ups due": the follow-up can be given now and has not been."""
 
-    A wave is due from its due date until it is done. The baseline (the
-    first wave) is not a follow-up, waves without a due date are never due,
-    and a wave the participant passed by (a later wave is done) is missed,
-    not due.
+
+def followup_state(wave: Scheduled, baseline: date, done_on: date | None, today: date) -> str:
+    """The state of one participant's follow-up ``wave`` on ``today``.
+
+    ``baseline`` is the participant's baseline date and ``done_on`` the date
+    the wave was done (None: not done). All bounds are whole days and
+    inclusive. A wave with a window (opening ``window_before_days`` before
+    the due date, closing ``window_after_days`` after it) is:
+
+    - ``not yet due`` before the window opens;
+    - ``due`` from the day the window opens to the due date;
+    - ``overdue`` from the day after the due date to the day the window closes;
+    - ``missed`` from the day after the window closes, when not done;
+    - ``done in window`` when done between the first and the last day of the
+      window, ``done out of window`` when done before or after it.
+
+    A wave with a due date but no window is ``not yet due`` before its due
+    date, ``due`` on it, ``overdue`` after it until done (never ``missed``),
+    and ``done`` when done. A wave without a due date (an exit given at
+    discharge) is ``done`` or ``not scheduled``.
     """
-    last_done = max((i for i, w in enumerate(waves) if w.name in done), default=-1)
-    out = []
-    for i, wave in enumerate(waves):
-        if i == 0 or i <= last_done or wave.name in done:
-            continue
-        due = due_date(baseline, wave)
-        if due is not None and due <= today:
-            out.append(wave)
-    return out
+    return state_from_dates(due_date(baseline, wave), window_dates(baseline, wave), done_on, today)
 
 
-def participants_due(
-    waves: Sequence[Scheduled],
-    baselines: Mapping[int, date],
-    done: Mapping[int, Collection[str]],
-    today: date,
-) -> dict[int, list[Scheduled]]:
-    """Participant id -> the follow-up waves due on ``today``, for participants with any due.
-
-    ``baselines`` maps participant ids to their baseline dates (participants
-    without a baseline have no due dates); ``done`` maps them to the names
-    of the waves they have completed.
-    """
-    out: dict[int, list[Scheduled]] = {}
-    for pid, baseline in baselines.items():
-        due = due_waves(waves, baseline, done.get(pid, ()), today)
-        if due:
-            out[pid] = due
-    return out
+def state_from_dates(due: date | None, window: tuple[date, date] | None, done_on: date | None, today: date) -> str:
+    """:func:`followup_state` from a follow-up's due date and window (first and last day), already worked out."""
+    if due is None:
+        return NOT_SCHEDULED if done_on is None else DONE
+    if window is None:
+        if done_on is not None:
+            return DONE
+        return NOT_YET_DUE if today < due else DUE if today == due else OVERDUE
+    opens, closes = window
+    if done_on is not None:
+        return DONE_IN_WINDOW if opens <= done_on <= closes else DONE_OUT_OF_WINDOW
+    if today < opens:
+        return NOT_YET_DUE
+    if today <= due:
+        return DUE
+    return OVERDUE if today <= closes else MISSED

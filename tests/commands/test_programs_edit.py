@@ -76,6 +76,8 @@ def test_add_takes_every_setting(db_url, monkeypatch):
         "https://hooks.example.org/n",
         "--risk-decline",
         "--no-read-aloud",
+        "--followup-target",
+        "90",
         "--database",
         db_url,
     )
@@ -86,7 +88,7 @@ def test_add_takes_every_setting(db_url, monkeypatch):
     assert "alert emails: a@example.org, b@example.org\n" in shown
     assert "escalation emails: c@example.org\n" in shown
     assert "escalate after: 0.1 minutes (6 seconds)\n" in shown
-    assert "risk items may be declined: yes\nread aloud: no\n" in shown
+    assert "risk items may be declined: yes\nread aloud: no\nfollow-up target: 90 %\n" in shown
 
 
 def test_edit_changes_settings_and_says_what_changed(url):
@@ -200,6 +202,7 @@ def test_show_hides_the_webhook_secret_unless_asked(url):
         "alert webhook secret",
         "risk items may be declined",
         "read aloud",
+        "follow-up target",
     ]
     shown = run("programs", "show", "east", "--show-secret", "--database", url)
     assert f"alert webhook secret: {secret}\n" in shown.output
@@ -250,6 +253,13 @@ def test_bad_edits_exit_2_with_one_line_under_the_option(url, args, message):
         (["--crisis-en", "Hi", "--reset-crisis", "en"], "--reset-crisis en: cannot be used with --crisis-en"),
         (["--escalate-after", "nan"], "give a number of minutes"),
         (["--idle-timeout", "5"], "--idle-timeout"),
+        (
+            ["--followup-target", "0"],
+            "error: --followup-target: '0' is not a whole percent; give a number from 1 to 100",
+        ),
+        (["--followup-target", "101"], "error: --followup-target: '101' is not a whole percent"),
+        (["--followup-target", "80.5"], "error: --followup-target: '80.5' is not a whole percent"),
+        (["--followup-target", "٨٠"], "error: --followup-target: '٨٠' is not a whole percent"),
     ],
 )
 def test_usage_errors_exit_2(url, args, message):
@@ -302,3 +312,32 @@ def test_a_wave_name_longer_than_its_column_is_a_clear_error(url, command):
         and "a wave name has at most 40 characters; shorten it" in result.output
     )
     assert [w.name for w in stored(url).waves] == ["baseline", "exit"]
+
+
+def test_followup_target_defaults_to_80_and_is_edited_and_audited(url):
+    from toolkit.store.models import AuditEvent
+
+    assert stored(url).followup_target_pct == 80
+    assert "follow-up target: 80 %\n" in run("programs", "show", "east", "--database", url).output
+    result = run("programs", "edit", "east", "--followup-target", "70", "--database", url)
+    assert result.exit_code == 0, result.output
+    assert result.output == "east: follow-up target (%): 80 -> 70\n"
+    assert stored(url).followup_target_pct == 70
+    engine = make_engine(url)
+    with make_sessionmaker(engine)() as s:
+        event = s.scalar(select(AuditEvent).where(AuditEvent.kind == "program_changed"))
+        assert event.detail["changes"] == {"followup_target_pct": {"old": 80, "new": 70}}
+    engine.dispose()
+
+
+def test_windows_are_set_shown_and_listed(url):
+    result = run("programs", "edit", "east", "--waves", "baseline,6month:+182[-30,+60],exit", "--database", url)
+    assert result.output == "east: waves: baseline,exit -> baseline,6month:+182[-30,+60],exit\n"
+    assert [(w.due_days, w.window_before_days, w.window_after_days) for w in stored(url).waves] == [
+        (0, None, None),
+        (182, 30, 60),
+        (None, None, None),
+    ]
+    assert "waves: baseline,6month:+182[-30,+60],exit\n" in run("programs", "show", "east", "--database", url).output
+    listed = run("programs", "list", "--database", url).output
+    assert "east\tEastside\twaves=baseline,6month:+182[-30,+60],exit\tbattery=phq9,gad7" in listed

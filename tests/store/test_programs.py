@@ -167,10 +167,12 @@ def test_update_each_setting_and_audit_old_and_new(session, registry, program):
         escalate_after_s=6,
         risk_decline=True,
         read_aloud=False,
+        followup_target_pct=75,
         staff_id=None,
     )
     session.commit()
     assert program.name == "Eastside Peer Respite" and program.page_mode == "item"
+    assert program.followup_target_pct == 75 and changes["followup_target_pct"] == {"old": 80, "new": 75}
     assert program.idle_timeout_s == 120 and program.time_zone == "America/Chicago"
     assert crisis_message(program, "en") == "Call the warm line at 555-0100."
     assert program.alert_emails == ["lead@example.org", "oncall@example.org"]
@@ -274,6 +276,18 @@ def test_webhook_gets_a_secret_when_first_set_and_loses_it_when_removed(session,
             "alert_webhook_url",
             "alert webhook URL: 'https://' has no host name; for example https://hooks.example.org/outcomes",
         ),
+        (
+            {"followup_target_pct": 0},
+            "followup_target_pct",
+            "follow-up target: 0 is not a whole percent from 1 to 100; write a number such as 80 (SAMHSA's GPRA target)",
+        ),
+        (
+            {"followup_target_pct": 101},
+            "followup_target_pct",
+            "follow-up target: 101 is not a whole percent from 1 to 100; write a number such as 80 (SAMHSA's GPRA target)",
+        ),
+        ({"followup_target_pct": 80.5}, "followup_target_pct", "follow-up target: 80.5 is not a whole percent"),
+        ({"followup_target_pct": True}, "followup_target_pct", "follow-up target: True is not a whole percent"),
         ({"battery": []}, "battery", "battery: no instruments chosen; choose at least one, e.g. phq9,gse"),
         ({"battery": ["phq9", "phq9"]}, "battery", "battery: 'phq9' is named twice; name each instrument once"),
         (
@@ -286,7 +300,7 @@ def test_webhook_gets_a_secret_when_first_set_and_loses_it_when_removed(session,
 def test_bad_settings_name_the_field_and_change_nothing(session, registry, program, settings, field, message):
     with pytest.raises(StoreError) as info:
         update_program(session, registry, program, **{"name": "Renamed", **settings})
-    assert str(info.value) == message and info.value.field == field
+    assert str(info.value).startswith(message) and info.value.field == field
     session.rollback()
     assert program.name == "Eastside Respite"
     assert _changes_audited(session) == []
@@ -399,8 +413,10 @@ def test_create_program_with_settings_and_a_schedule(session, registry):
         alert_webhook_url="https://hooks.example.org/n",
         risk_decline=True,
         read_aloud=False,
+        followup_target_pct=90,
     )
     session.commit()
+    assert prog.followup_target_pct == 90
     assert [(w.name, w.due_days, w.window_before_days, w.window_after_days) for w in prog.waves] == [
         ("baseline", 0, None, None),
         ("3month", 90, 14, 30),

@@ -1,20 +1,20 @@
-"""Wave schedules: parsing and formatting specs, due dates, windows, and who is due."""
+"""Wave schedules: parsing and formatting specs, due dates, windows, and follow-up states at every edge."""
 
 from __future__ import annotations
 
 from datetime import date
 from datetime import datetime
+from datetime import timedelta
 from datetime import UTC
 
 import pytest
 
 from toolkit.store.errors import StoreError
 from toolkit.store.schedule import due_date
-from toolkit.store.schedule import due_waves
+from toolkit.store.schedule import followup_state
 from toolkit.store.schedule import format_waves
 from toolkit.store.schedule import local_date
 from toolkit.store.schedule import parse_waves
-from toolkit.store.schedule import participants_due
 from toolkit.store.schedule import split_specs
 from toolkit.store.schedule import WaveSpec
 from toolkit.store.schedule import window_dates
@@ -117,36 +117,65 @@ def test_local_date_uses_the_program_time_zone():
     assert local_date(late_evening_in_new_york, "America/New_York") == date(2026, 3, 1)
 
 
-WAVES = parse_waves("baseline,1month:+30,3month:+90,exit")
 START = date(2026, 1, 1)
+SIX_MONTHS = WaveSpec("6month", 182, 30, 60)  # window opens on day 152, due on day 182, closes on day 242
+
+
+def day(n: int) -> date:
+    return START + timedelta(days=n)
 
 
 @pytest.mark.parametrize(
-    ("done", "today", "due"),
+    ("today", "state"),
     [
-        ({"baseline"}, date(2026, 1, 30), []),  # the day before the due date
-        ({"baseline"}, date(2026, 1, 31), ["1month"]),  # due from the due date
-        ({"baseline"}, date(2026, 6, 1), ["1month", "3month"]),  # overdue stays due until done
-        ({"baseline", "1month"}, date(2026, 6, 1), ["3month"]),
-        ({"baseline", "3month"}, date(2026, 6, 1), []),  # 1month was passed by: missed, not due
-        ({"baseline", "exit"}, date(2026, 6, 1), []),  # after exit nothing is due
-        (set(), date(2026, 6, 1), ["1month", "3month"]),  # baseline unfinished: not a follow-up
+        (151, "not yet due"),  # the day before the window opens
+        (152, "due"),  # the window opens
+        (153, "due"),
+        (181, "due"),  # the day before the due date
+        (182, "due"),  # the due date
+        (183, "overdue"),  # the day after the due date
+        (241, "overdue"),
+        (242, "overdue"),  # the window's last day
+        (243, "missed"),  # the day after the window closes
     ],
 )
-def test_due_waves(done, today, due):
-    assert [w.name for w in due_waves(WAVES, START, done, today)] == due
+def test_a_windowed_follow_up_not_done(today, state):
+    assert followup_state(SIX_MONTHS, START, None, day(today)) == state
 
 
-def test_waves_without_a_due_date_are_never_due():
-    waves = parse_waves("baseline,discharge,exit")
-    assert due_waves(waves, START, {"baseline"}, date(2036, 1, 1)) == []
+@pytest.mark.parametrize(
+    ("done", "state"),
+    [
+        (151, "done out of window"),  # a day early
+        (152, "done in window"),  # on the day the window opens
+        (182, "done in window"),
+        (242, "done in window"),  # on its last day
+        (243, "done out of window"),  # a day late
+    ],
+)
+def test_a_windowed_follow_up_done(done, state):
+    assert followup_state(SIX_MONTHS, START, day(done), day(400)) == state
+    assert followup_state(SIX_MONTHS, START, day(done), day(done)) == state  # the same on the day it was done
 
 
-def test_participants_due_counts_only_those_with_a_baseline():
-    baselines = {1: date(2026, 1, 1), 2: date(2026, 3, 1), 3: date(2026, 1, 1)}
-    done = {1: ["baseline"], 2: ["baseline"], 3: ["baseline", "1month"], 4: []}
-    due = participants_due(WAVES, baselines, done, date(2026, 2, 15))
-    assert {pid: [w.name for w in waves] for pid, waves in due.items()} == {1: ["1month"]}
+@pytest.mark.parametrize(
+    ("today", "state"),
+    [(89, "not yet due"), (90, "due"), (91, "overdue"), (3000, "overdue")],  # never missed without a window
+)
+def test_a_follow_up_without_a_window(today, state):
+    assert followup_state(WaveSpec("3month", 90), START, None, day(today)) == state
+    assert followup_state(WaveSpec("3month", 90), START, day(today), day(today)) == "done"
+
+
+def test_a_wave_without_a_due_date_is_done_or_not_scheduled():
+    exit_ = WaveSpec("exit")
+    assert followup_state(exit_, START, None, day(5000)) == "not scheduled"
+    assert followup_state(exit_, START, day(20), day(5000)) == "done"
+
+
+@pytest.mark.parametrize(("today", "state"), [(29, "not yet due"), (30, "due"), (31, "missed")])
+def test_a_window_of_one_day(today, state):
+    assert followup_state(WaveSpec("1month", 30, 0, 0), START, None, day(today)) == state
 
 
 def _complete(session, participant, wave, instruments, when):
@@ -168,7 +197,7 @@ def _complete(session, participant, wave, instruments, when):
         )
 
 
-def test_dashboard_counts_follow_ups_from_their_due_date(session, registry):
+def test_dashboard_counts_follow_ups_due_or_overdue(session, registry):
     from toolkit.store.programs import add_participant
     from toolkit.store.programs import create_program
     from toolkit.store.queries import baseline_dates
@@ -180,7 +209,7 @@ def test_dashboard_counts_follow_ups_from_their_due_date(session, registry):
         registry,
         "north",
         "North",
-        "baseline,1month:+30,exit",
+        "baseline,1month:+30[-7,+14],exit",
         ["phq9", "mood"],
         time_zone="America/New_York",
     )
@@ -201,7 +230,8 @@ def test_dashboard_counts_follow_ups_from_their_due_date(session, registry):
         late.id: date(2026, 3, 10),
         followed.id: date(2026, 2, 1),
     }
-    assert dashboard_counts(session, prog, today=date(2026, 3, 29))["due"] == 0
-    assert dashboard_counts(session, prog, today=date(2026, 3, 30)) == {"enrolled": 4, "due": 1, "alerts": 0}
-    due = followups_due(session, prog, date(2026, 4, 9))
-    assert {pid: [w.name for w in waves] for pid, waves in due.items()} == {early.id: ["1month"], late.id: ["1month"]}
+    # N1's window opens on 23 March (due 30 March, closes 13 April); N2's opens on 2 April
+    assert dashboard_counts(session, prog, today=date(2026, 3, 22))["due"] == 0
+    assert dashboard_counts(session, prog, today=date(2026, 3, 23)) == {"enrolled": 4, "due": 1, "alerts": 0}
+    assert followups_due(session, prog, date(2026, 4, 9)) == {early.id: ["1month"], late.id: ["1month"]}  # overdue, due
+    assert followups_due(session, prog, date(2026, 4, 14)) == {late.id: ["1month"]}  # N1 missed it

@@ -82,6 +82,7 @@ def test_settings_page_shows_every_setting(admin):
     assert values["use_webmood"] == "y" and values["order_webmood"] == "2"
     assert "use_gad7" not in values and values["order_gad7"] == ""
     assert values["time_zone"] == "UTC" and values["escalate_after"] == "15"
+    assert values["followup_target_pct"] == "80"
     assert values["read_aloud"] == "y" and "risk_decline" not in values
     assert b"No alert recipients: safety alerts will only show on staff pages" in page.data
     assert b"Mail is not configured on this server (OUTCOMES_SMTP_URL)" in page.data
@@ -98,6 +99,7 @@ def test_save_redirects_and_changes_the_program(admin, web, db):
         alert_emails="lead@example.org\noncall@example.org",
         escalate_after="0.1",
         alert_webhook_url="https://hooks.example.org/outcomes",
+        followup_target_pct="75",
     )
     values.pop("read_aloud")
     response = admin.post(SETTINGS, data=values)
@@ -107,18 +109,22 @@ def test_save_redirects_and_changes_the_program(admin, web, db):
     assert b"Saved: " in shown.data and b"No alert recipients" not in shown.data
     program = db.scalar(select(Program).where(Program.slug == "east"))
     assert program.name == "Eastside Peer Respite"
-    assert [(w.name, w.due_days) for w in program.waves] == [
-        ("baseline", 0),
-        ("3month", 90),
-        ("6month", 182),
-        ("exit", None),
+    assert [(w.name, w.due_days, w.window_before_days, w.window_after_days) for w in program.waves] == [
+        ("baseline", 0, None, None),
+        ("3month", 90, None, None),
+        ("6month", 182, 30, 60),
+        ("exit", None, None, None),
     ]
+    assert form_values(shown.data)["waves"] == "baseline,3month:+90,6month:+182[-30,+60],exit"
+    assert program.followup_target_pct == 75 and form_values(shown.data)["followup_target_pct"] == "75"
     assert program.alert_emails == ["lead@example.org", "oncall@example.org"]
     assert program.escalate_after_s == 6 and program.read_aloud is False
     assert program.time_zone == "America/New_York"
     assert program.alert_webhook_secret and program.alert_webhook_secret.encode() in shown.data
     event = db.scalar(select(AuditEvent).where(AuditEvent.kind == "program_changed"))
     assert event.detail["changes"]["name"] == {"old": "Eastside Respite", "new": "Eastside Peer Respite"}
+    assert event.detail["changes"]["followup_target_pct"] == {"old": 80, "new": 75}
+    assert event.detail["changes"]["waves"]["new"] == "baseline,3month:+90,6month:+182[-30,+60],exit"
 
 
 def test_error_is_shown_under_its_field_after_the_redirect(admin, db):
@@ -152,6 +158,11 @@ def test_error_is_shown_under_its_field_after_the_redirect(admin, db):
         ({"alert_webhook_url": "ftp://hooks.example.org"}, "alert_webhook_url", "must start with https://"),
         ({"idle_timeout_s": "5"}, "idle_timeout_s", "idle timeout: use between 30 and 3600 seconds"),
         ({"name": ""}, "name", "name: the program needs a name"),
+        ({"followup_target_pct": "0"}, "followup_target_pct", "follow-up target: write a whole percent from 1 to 100"),
+        ({"followup_target_pct": "101"}, "followup_target_pct", "follow-up target: write a whole percent"),
+        ({"followup_target_pct": "80.5"}, "followup_target_pct", "follow-up target: write a whole percent"),
+        ({"followup_target_pct": "eighty"}, "followup_target_pct", "follow-up target: write a whole percent"),
+        ({"followup_target_pct": ""}, "followup_target_pct", "follow-up target: write a whole percent"),
     ],
 )
 def test_each_setting_error_lands_under_its_field(admin, change, field_id, message):
@@ -209,6 +220,7 @@ def test_add_a_program(admin, db):
     program = db.scalar(select(Program).where(Program.slug == "north"))
     assert [b.instrument_id for b in program.battery] == ["gad7", "phq9"]
     assert [w.due_days for w in program.waves] == [0, 90, None]
+    assert program.followup_target_pct == 80  # the default
     assert b"Program North Clubhouse added." in admin.get(response.headers["Location"]).data
 
 

@@ -28,6 +28,15 @@ def _minutes(_ctx, _param, value: float | None) -> int | None:
     return round(value * 60)
 
 
+def _percent(_ctx, _param, value: str | None) -> int | None:
+    if value is None:
+        return None
+    text = value.strip()
+    if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= 100:
+        raise click.BadParameter(f"'{value}' is not a whole percent; give a number from 1 to 100, e.g. 80")
+    return int(text)
+
+
 def _setting_options(edit: bool):
     """The options shared by ``add`` and ``edit``; ``edit`` has no defaults (not given = unchanged)."""
 
@@ -101,6 +110,14 @@ def _setting_options(edit: bool):
         click.option(
             "--read-aloud/--no-read-aloud", default=default(True), help="Show the kiosk's read-aloud (speaker) button."
         ),
+        click.option(
+            "--followup-target",
+            default=default("80"),
+            show_default=not edit,
+            metavar="PCT",
+            callback=_percent,
+            help="Share of follow-ups to give within their windows, whole percent (SAMHSA's GPRA target is 80).",
+        ),
     ]
 
     def decorate(f):
@@ -151,6 +168,7 @@ def _store_names(options: dict) -> dict:
         "alert_webhook_url": options.get("alert_webhook"),
         "risk_decline": options.get("risk_decline"),
         "read_aloud": options.get("read_aloud"),
+        "followup_target_pct": options.get("followup_target"),
     }
     return {key: value for key, value in out.items() if value is not None}
 
@@ -224,8 +242,11 @@ def edit(slug, name, waves, battery, choices, database, **options) -> None:
     if not changes:
         click.echo(f"{slug}: nothing changed (the settings were already so)")
     for field, change in changes.items():
-        label = LABELS.get(field, field) + (" (seconds)" if field.endswith("_s") else "")
+        label = LABELS.get(field, field) + _UNITS.get(field[field.rfind("_") :], "")
         click.echo(f"{slug}: {label}: {_value(change['old'])} -> {_value(change['new'])}")
+
+
+_UNITS = {"_s": " (seconds)", "_pct": " (%)"}
 
 
 def _value(value) -> str:
@@ -269,6 +290,7 @@ def show(slug: str, show_secret: bool, database: str | None) -> None:
             ("alert webhook secret", secret or "(none)"),
             ("risk items may be declined", "yes" if p.risk_decline else "no"),
             ("read aloud", "yes" if p.read_aloud else "no"),
+            ("follow-up target", f"{p.followup_target_pct} %"),
         ]
     for key, value in rows:
         click.echo(f"{key}: {value}")
@@ -277,16 +299,17 @@ def show(slug: str, show_secret: bool, database: str | None) -> None:
 @programs.command("list")
 @database_option
 def list_programs(database: str | None) -> None:
-    """List programs with their waves and battery."""
+    """List programs with their waves (due days and windows) and battery."""
     from sqlalchemy import select
 
     from toolkit.store.models import Program
+    from toolkit.store.schedule import format_waves
 
     with store_session(database, write=False) as session:
         rows = session.scalars(select(Program).order_by(Program.slug)).all()
         if not rows:
             click.echo("no programs yet; add one with `outcomes programs add`")
         for p in rows:
-            waves = ",".join(w.name for w in p.waves)
+            waves = format_waves(p.waves)
             battery = ",".join(b.instrument_id for b in p.battery)
             click.echo(f"{p.slug}\t{p.name}\twaves={waves}\tbattery={battery}\tpages={p.page_mode}")

@@ -20,16 +20,14 @@ from datetime import datetime
 from datetime import time
 from datetime import timedelta
 from datetime import UTC
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-import numpy as np
-import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from toolkit.store.audit import record
 from toolkit.store.bulk import bulk_insert
-from toolkit.store.imports import ImportPlan
 from toolkit.store.models import Administration
 from toolkit.store.models import Alert
 from toolkit.store.models import ImportRecord
@@ -38,6 +36,11 @@ from toolkit.store.models import Participant
 from toolkit.store.models import ReplacedAnswer
 from toolkit.store.models import Site
 from toolkit.store.outbox import enqueue
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from toolkit.store.imports import ImportPlan
 
 NOTIFY_WITHIN_DAYS = 14
 
@@ -51,6 +54,8 @@ def moment_of(day: date | None, zone: str, now: datetime) -> datetime:
 
 def moments_of(days: pd.Series, zone: str, now: datetime) -> list[datetime]:
     """:func:`moment_of` for a column of days (datetime64, NaT for none), as a list."""
+    import pandas as pd
+
     noon = (days + pd.Timedelta(hours=12)).dt.tz_localize(ZoneInfo(zone), ambiguous="NaT", nonexistent="shift_forward")
     utc = noon.dt.tz_convert(UTC)
     return [now if pd.isna(m) else m.to_pydatetime() for m in utc]
@@ -62,6 +67,7 @@ def _submission_key(sha256: str, wave: int, instrument: str) -> str:
 
 def _participants(session: Session, plan: ImportPlan) -> dict[str, int]:
     """Stored code -> participant id, enrolling the new codes (with their site and group from the file)."""
+
     program = plan.program
     sites = {s.name: s.id for s in program.sites}
     rows = plan.table.wave_frame()
@@ -103,6 +109,8 @@ def write_import(
     Answers that conflict with stored ones are written only with
     ``replace``; the old and new values are kept in ``replaced_answers``.
     """
+    import numpy as np
+
     if not plan.ready or plan.answers is None or (plan.conflicts and not replace):
         raise ValueError("the import plan has problems, undecided codes or conflicts; resolve them first")
     program, table, answers = plan.program, plan.table, plan.answers
@@ -195,6 +203,7 @@ def write_import(
 
 def _written(answers, plan: ImportPlan) -> dict[tuple[int, str], int]:
     """(wave, item) -> administration, for the written answers that fire an alert rule."""
+
     if not plan.fires:
         return {}
     wanted = {(f.wave, f.item) for f in plan.fires}
@@ -229,6 +238,8 @@ def _replace(session: Session, rows, import_id: int, now: datetime) -> int:
 
 def _alerts(session: Session, plan: ImportPlan, written: dict, moments: list[datetime], now: datetime) -> int:
     """Alerts for the risk answers that fire, in the answers this import wrote."""
+    import pandas as pd
+
     count = 0
     for fire in plan.fires:
         adm = written.get((fire.wave, fire.item))

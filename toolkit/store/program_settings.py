@@ -38,11 +38,13 @@ LABELS = {
     "alert_webhook_secret": "alert webhook secret",
     "risk_decline": "risk items may be declined",
     "read_aloud": "read aloud",
+    "followup_target_pct": "follow-up target",
 }
 """How each setting is named in messages, by its parameter name."""
 
 IDLE_RANGE = (30, 3600)
 ESCALATE_RANGE = (3, 24 * 3600)
+TARGET_RANGE = (1, 100)
 MAX_NAME = 200
 MAX_CRISIS = 2000
 MAX_EMAILS = 20
@@ -73,6 +75,7 @@ def check_settings(**given: Any) -> dict[str, Any]:
         "alert_webhook_url": check_webhook_url,
         "risk_decline": bool,
         "read_aloud": bool,
+        "followup_target_pct": check_followup_target,
     }
     return {field: checks[field](value) for field, value in given.items() if value is not None}
 
@@ -164,6 +167,17 @@ def check_escalate_after(seconds: int) -> int:
             f" and {high // 3600} hours ({high // 60} minutes)",
         )
     return seconds
+
+
+def check_followup_target(percent: int) -> int:
+    """The share of follow-ups to give within their windows: a whole percent, 1-100."""
+    low, high = TARGET_RANGE
+    if isinstance(percent, bool) or not isinstance(percent, int) or not low <= percent <= high:
+        raise fail(
+            "followup_target_pct",
+            f"{percent} is not a whole percent from {low} to {high}; write a number such as 80 (SAMHSA's GPRA target)",
+        )
+    return percent
 
 
 def check_webhook_url(url: str) -> str | None:

@@ -80,6 +80,7 @@ def create_program(
     alert_webhook_url: str | None = None,
     risk_decline: bool = False,
     read_aloud: bool = True,
+    followup_target_pct: int = 80,
     staff_id: int | None = None,
 ) -> Program:
     """Add a program with its waves, battery and settings (not committed).
@@ -109,6 +110,7 @@ def create_program(
         alert_webhook_url=alert_webhook_url,
         risk_decline=risk_decline,
         read_aloud=read_aloud,
+        followup_target_pct=followup_target_pct,
     )
     if session.scalar(select(Program).where(Program.slug == slug)) is not None:
         raise DuplicateError(f"slug: a program '{slug}' already exists; choose another slug", field="slug")
@@ -167,6 +169,7 @@ def update_program(
     alert_webhook_url: str | None = None,
     risk_decline: bool | None = None,
     read_aloud: bool | None = None,
+    followup_target_pct: int | None = None,
     staff_id: int | None = None,
 ) -> dict[str, dict[str, Any]]:
     """Change a program's settings (not committed); None leaves a setting as it is.
@@ -195,6 +198,7 @@ def update_program(
         alert_webhook_url=alert_webhook_url,
         risk_decline=risk_decline,
         read_aloud=read_aloud,
+        followup_target_pct=followup_target_pct,
     )
     specs = parse_waves(waves) if waves is not None else None
     kept_versions = {b.instrument_id: b.instrument_version for b in program.battery}

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import statistics
 from datetime import date
-from datetime import datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import func
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from toolkit.store.followups import Followups
+from toolkit.store.followups import participants_with_open_followups
+from toolkit.store.followups import program_followups
+from toolkit.store.followups import wave_visits
 from toolkit.store.models import Administration
 from toolkit.store.models import Alert
 from toolkit.store.models import ItemResponse
@@ -20,14 +23,13 @@ from toolkit.store.models import Program
 from toolkit.store.models import Site
 from toolkit.store.models import Wave
 from toolkit.store.programs import get_program
-from toolkit.store.schedule import local_date
-from toolkit.store.schedule import participants_due
-from toolkit.store.schedule import today_in
+from toolkit.store.schedule import as_spec
+from toolkit.store.schedule import WaveSpec
 
 if TYPE_CHECKING:
     import pandas as pd
 
-ID_COLUMNS = ["participant", "wave", "site", "group"]
+ID_COLUMNS = ["participant", "wave", "site", "group", "date"]
 
 
 def _item_order(session: Session, program: Program, item_ids: set[str]) -> list[str]:
@@ -41,20 +43,30 @@ def _item_order(session: Session, program: Program, item_ids: set[str]) -> list[
     return ordered + sorted(item_ids - set(ordered))
 
 
+def program_schedule(session: Session, slug: str) -> list[WaveSpec]:
+    """The program's waves in order, with their due days and windows."""
+    return [as_spec(w) for w in get_program(session, slug).waves]
+
+
 def wide_responses(session: Session, program_slug: str, waves: list[str] | None = None) -> pd.DataFrame:
     """Item responses of a program as one row per participant and wave.
 
-    Columns: ``participant`` (code), ``wave`` (name), ``site``, ``group``, then
-    one float column per item id in battery order; a declined or unanswered
-    item is NaN. This is the table :func:`toolkit.scoring.score` takes.
-    Rows are ordered by participant code and wave order.
+    Columns: ``participant`` (code), ``wave`` (name), ``site``, ``group``,
+    ``date`` (the wave date as ``YYYY-MM-DD``: the program-local date of the
+    latest completion, else start, of the participant's administrations at
+    that wave), then one float column per item id in battery order; a
+    declined or unanswered item is NaN. This is the table
+    :func:`toolkit.scoring.score` takes. Rows are ordered by participant code
+    and wave order.
     """
     import pandas as pd
 
     program = get_program(session, program_slug)
     query = (
         select(
+            Participant.id,
             Participant.code,
+            Wave.id,
             Wave.name,
             Wave.position,
             Site.name,
@@ -72,7 +84,8 @@ def wide_responses(session: Session, program_slug: str, waves: list[str] | None 
     if waves is not None:
         query = query.where(Wave.name.in_(list(waves)))
     rows = session.execute(query).all()
-    long = pd.DataFrame(rows, columns=["participant", "wave", "position", "site", "group", "item", "value"])
+    columns = ["pid", "participant", "wid", "wave", "position", "site", "group", "item", "value"]
+    long = pd.DataFrame(rows, columns=columns)
     long["value"] = pd.to_numeric(long["value"], errors="coerce").astype("float64")
     items = _item_order(session, program, set(long["item"]))
     if long.empty:
@@ -80,7 +93,9 @@ def wide_responses(session: Session, program_slug: str, waves: list[str] | None 
     keys = ["participant", "position", "wave"]
     wide = long.pivot_table(index=keys, columns="item", values="value", aggfunc="first", dropna=False)
     wide = wide.reindex(columns=items).astype("float64")
-    people = long.drop_duplicates(keys).set_index(keys)[["site", "group"]]
+    people = long.drop_duplicates(keys).set_index(keys)[["site", "group", "pid", "wid"]]
+    visits = wave_visits(session, program)
+    people["date"] = [visits[(pid, wid)].on.isoformat() for pid, wid in zip(people["pid"], people["wid"], strict=True)]
     out = people.join(wide).reset_index().sort_values(["participant", "position"], kind="stable")
     out = out[ID_COLUMNS + items].reset_index(drop=True)
     out.columns.name = None
@@ -142,49 +157,37 @@ def waves_done(session: Session, program: Program) -> dict[int, list[str]]:
 def baseline_dates(session: Session, program: Program) -> dict[int, date]:
     """Participant id -> baseline date, for participants with a baseline.
 
-    The baseline date is the day of the participant's first completed
-    administration at the program's first wave, in the program's time zone.
+    The baseline date is the participant's wave date at the program's first
+    wave (see :mod:`toolkit.store.followups`), in the program's time zone.
     """
     if not program.waves:
         return {}
-    rows = session.execute(
-        select(Administration.participant_id, Administration.completed_at)
-        .join(Participant, Administration.participant_id == Participant.id)
-        .where(
-            Participant.program_id == program.id,
-            Administration.wave_id == program.waves[0].id,
-            Administration.status == "complete",
-            Administration.completed_at.is_not(None),
-        )
-    ).all()
-    first: dict[int, datetime] = {}
-    for pid, completed in rows:
-        if pid not in first or completed < first[pid]:
-            first[pid] = completed
-    return {pid: local_date(when, program.time_zone) for pid, when in first.items()}
+    first = program.waves[0].id
+    return {pid: visit.on for (pid, wid), visit in wave_visits(session, program).items() if wid == first}
 
 
-def followups_due(session: Session, program: Program, today: date | None = None) -> dict[int, list[Wave]]:
-    """Participant id -> the follow-up waves due on ``today``, for participants with any due.
+def followups_due(session: Session, program: Program, today: date | None = None) -> dict[int, list[str]]:
+    """Participant id -> names of their follow-up waves ``due`` or ``overdue`` on ``today``, for those with any.
 
-    ``today`` defaults to today in the program's time zone; the rule is
-    :func:`toolkit.store.schedule.due_waves`.
+    ``today`` defaults to today in the program's time zone; the states are
+    those of :func:`toolkit.schedule.followup_state`.
     """
-    today = today or today_in(program.time_zone)
-    return participants_due(program.waves, baseline_dates(session, program), waves_done(session, program), today)
+    return participants_with_open_followups(program_followups(session, program, today))
 
 
-def dashboard_counts(session: Session, program: Program, *, today: date | None = None) -> dict:
-    """Enrolled participants, participants with a follow-up due, and unacknowledged alerts.
+def dashboard_counts(
+    session: Session, program: Program, *, today: date | None = None, followups: Followups | None = None
+) -> dict:
+    """Enrolled participants, participants with a follow-up due or overdue, and unacknowledged alerts.
 
-    A follow-up is due from its due date (baseline date + the wave's days)
-    until it is done; waves without a due date are never counted. ``today``
+    ``followups`` (from :func:`toolkit.store.followups.program_followups`)
+    saves reading them again; otherwise they are read for ``today``, which
     defaults to today in the program's time zone.
     """
-    enrolled = session.scalar(select(func.count()).select_from(Participant).where(Participant.program_id == program.id))
+    followups = followups or program_followups(session, program, today)
     return {
-        "enrolled": enrolled,
-        "due": len(followups_due(session, program, today)),
+        "enrolled": followups.enrolled,
+        "due": len(participants_with_open_followups(followups)),
         "alerts": unacknowledged_alerts(session, [program.id]),
     }
 

@@ -12,11 +12,10 @@ from collections.abc import Sequence
 
 from toolkit.schedule import as_spec
 from toolkit.schedule import due_date
-from toolkit.schedule import due_waves
+from toolkit.schedule import followup_state
 from toolkit.schedule import format_waves
 from toolkit.schedule import local_date
 from toolkit.schedule import parse_waves as _parse_waves
-from toolkit.schedule import participants_due
 from toolkit.schedule import Scheduled
 from toolkit.schedule import ScheduleError
 from toolkit.schedule import split_specs
@@ -30,11 +29,10 @@ __all__ = [
     "WaveSpec",
     "as_spec",
     "due_date",
-    "due_waves",
+    "followup_state",
     "format_waves",
     "local_date",
     "parse_waves",
-    "participants_due",
     "split_specs",
     "today_in",
     "window_dates",

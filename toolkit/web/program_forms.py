@@ -26,6 +26,7 @@ from wtforms.validators import InputRequired
 from wtforms.validators import Length
 from wtforms.validators import NumberRange
 from wtforms.validators import Optional
+from wtforms.validators import StopValidation
 from wtforms.validators import ValidationError
 
 from toolkit.store.models import Program
@@ -70,12 +71,32 @@ def _minutes(form, field) -> None:
         raise ValidationError("escalate after: write a number of minutes, e.g. 15 or 0.1")
 
 
+TARGET_HOW = "follow-up target: write a whole percent from 1 to 100, e.g. 80"
+
+
+class TargetField(IntegerField):
+    """The follow-up target: text that is not a whole number is refused with the setting's name first."""
+
+    def process_formdata(self, valuelist: list) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(TARGET_HOW) from None
+
+    def pre_validate(self, form) -> None:
+        if self.process_errors:
+            raise StopValidation()  # said once: the range check would repeat it
+
+
 class ProgramSettingsForm(FlaskForm):
     """Every setting of a program except the battery rows, which are added per instrument."""
 
     name = StringField("Program name", validators=[InputRequired("name: the program needs a name"), Length(max=200)])
     waves = StringField(
         "Waves, in order", validators=[InputRequired("waves: name at least a baseline, e.g. baseline,3month:+90,exit")]
+    )
+    followup_target_pct = TargetField(
+        "Follow-up target (%)", validators=[InputRequired(TARGET_HOW), NumberRange(1, 100, TARGET_HOW)]
     )
     battery = HiddenField()  # carries the battery's errors; the choice is in the rows
     page_mode = SelectField("Kiosk pages", choices=PAGE_MODE_CHOICES)
@@ -155,6 +176,7 @@ def settings_data(program: Program) -> dict[str, Any]:
     data = {
         "name": program.name,
         "waves": format_waves(program.waves),
+        "followup_target_pct": program.followup_target_pct,
         "page_mode": program.page_mode,
         "idle_timeout_s": program.idle_timeout_s,
         "read_aloud": program.read_aloud,
@@ -177,6 +199,7 @@ def new_program_data(rows: Sequence[BatteryRow]) -> dict[str, Any]:
     """The form's values for a new program: the usual battery ticked, alerts after 15 minutes."""
     data: dict[str, Any] = {
         "waves": "baseline,exit",
+        "followup_target_pct": 80,
         "page_mode": "section",
         "idle_timeout_s": 300,
         "read_aloud": True,
@@ -207,6 +230,7 @@ def settings_from_form(form: ProgramSettingsForm, rows: Sequence[BatteryRow]) ->
         "name": form.name.data,
         "waves": form.waves.data,
         "battery": chosen_battery(form, rows),
+        "followup_target_pct": form.followup_target_pct.data,
         "page_mode": form.page_mode.data,
         "idle_timeout_s": form.idle_timeout_s.data,
         "read_aloud": bool(form.read_aloud.data),

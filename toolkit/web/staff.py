@@ -1,4 +1,4 @@
-"""Staff pages: programs, participants, starting and resuming kiosk sessions, alerts."""
+"""Staff pages: programs, participants, starting and resuming kiosk sessions, alerts, follow-ups."""
 
 from __future__ import annotations
 
@@ -14,6 +14,8 @@ from sqlalchemy import select
 from wtforms import SelectChoice
 
 from toolkit.store.errors import StoreError
+from toolkit.store.followups import followup_rates
+from toolkit.store.followups import program_followups
 from toolkit.store.models import KioskSession
 from toolkit.store.models import Participant
 from toolkit.store.models import Program
@@ -98,11 +100,13 @@ def program(slug: str):
         select(Participant).where(Participant.program_id == prog.id).order_by(Participant.code)
     ).all()
     done = waves_done(db, prog)
+    found = program_followups(db, prog)
     return render_template(
         "staff/program.html",
         can_write=current_user.role in WRITERS,
         program=prog,
-        counts=dashboard_counts(db, prog),
+        counts=dashboard_counts(db, prog, followups=found),
+        rates=followup_rates(prog, found),
         participants=[(p, next_wave(prog, done.get(p.id, []))) for p in participants],
         done=done,
         form=form,
@@ -167,4 +171,5 @@ def resume(slug: str, ref: str):
         return redirect(url_for("staff.program", slug=slug), code=303)
 
 
+from toolkit.web import followups  # noqa: E402,F401  (the follow-up worklist of this blueprint)
 from toolkit.web import staff_alerts  # noqa: E402,F401  (the alert pages of this blueprint)

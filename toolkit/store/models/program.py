@@ -29,11 +29,16 @@ class Program(Base):
     ``escalate_after_s`` seconds. ``risk_decline`` lets risk items (such as
     PHQ-9 item 9) offer "prefer not to answer"; ``read_aloud`` shows the
     kiosk's speaker button. Times on staff pages are shown in ``time_zone``
-    (an IANA name such as ``America/New_York``).
+    (an IANA name such as ``America/New_York``). ``followup_target_pct`` is
+    the share of follow-ups the program aims to give within their windows
+    (whole percent, 1-100; SAMHSA's GPRA target is 80).
     """
 
     __tablename__ = "programs"
-    __table_args__ = (CheckConstraint("page_mode IN ('section', 'item')", name="page_mode"),)
+    __table_args__ = (
+        CheckConstraint("page_mode IN ('section', 'item')", name="page_mode"),
+        CheckConstraint("followup_target_pct BETWEEN 1 AND 100", name="followup_target_pct"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(40), unique=True)
@@ -50,6 +55,7 @@ class Program(Base):
     alert_webhook_secret: Mapped[str | None] = mapped_column(String(128))
     risk_decline: Mapped[bool] = mapped_column(default=False, server_default=false())
     read_aloud: Mapped[bool] = mapped_column(default=True, server_default=true())
+    followup_target_pct: Mapped[int] = mapped_column(default=80, server_default="80")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     waves: Mapped[list[Wave]] = relationship(
