@@ -21,7 +21,11 @@ database_option = click.option(
 URL_SOURCES = "--database, else DATABASE_URL"
 """Where the command line takes the database URL from, for messages."""
 
-PARAMETERS = {"instrument_choice": ("choices",), "program": ("programs", "slug")}
+PARAMETERS = {
+    "instrument_choice": ("choices",),
+    "program": ("programs", "slug"),
+    "followup_target_pct": ("followup_target",),
+}
 """Store fields whose command parameter has another name (the rest are named alike, maybe with a unit suffix)."""
 
 
