@@ -162,7 +162,11 @@ def test_outcomes_demo_writes_database_and_report(tmp_path):
     run = CliRunner().invoke(main, ["demo", "--out", str(out), "--participants", "120"])
     assert run.exit_code == 0, run.output
     pdf = out / "report.pdf"
-    assert run.output.strip() == str(pdf.resolve())
+    lines = run.output.splitlines()
+    assert lines[0] == str(pdf.resolve())
+    assert lines[1].startswith("Follow-ups on ")
+    assert any(line.startswith("  3month: ") and " in window (" in line for line in lines)
+    assert any("/staff/p/riverside-peer-network/followups" in line for line in lines)
     assert pdf.read_bytes().startswith(b"%PDF-")
     from sqlalchemy import create_engine
     from sqlalchemy import text
