@@ -26,11 +26,13 @@ NO_ARGS_IS_HELP = getattr(click.exceptions, "NoArgsIsHelpError", ())
 
 # command name -> (module in toolkit.commands, attribute, one-line help)
 COMMANDS: dict[str, tuple[str, str, str]] = {
-    "instruments": ("instruments", "instruments", "List, show and validate instrument definitions."),
+    "instruments": ("instruments", "instruments", "List, show, validate and export instrument definitions."),
     "score": ("score", "score", "Score a wide response file (CSV or XLSX)."),
     "analyze": ("analyze", "analyze", "Analyse pre/post change in a response file; write JSON."),
     "report": ("report", "report", "Write the funder PDF report."),
+    "export": ("export", "export", "Export a program's data as CSV, Excel, SPSS, Stata or Parquet."),
     "demo": ("demo", "demo", "Build a synthetic program and write its report."),
+    "import": ("import_file", "import_file", "Import a response file into a program (CSV, XLSX, SPSS, Stata)."),
     "db": ("db", "db", "Create or upgrade the database schema."),
     "users": ("users", "users", "Manage staff accounts."),
     "programs": ("programs", "programs", "Manage programs, waves and batteries."),

@@ -21,6 +21,7 @@ SLOW_HASH_ENDPOINTS = frozenset({"auth.login_post", "kiosk.unlock_post"})
 OWN_TRANSACTIONS = frozenset(
     {
         "kiosk.sync",  # one short write transaction per queued item
+        "exports.download",  # reads, ends its transaction, then writes only the audit event
         "kiosk.service_worker",
         "kiosk.manifest",
         "kiosk.offline_lock",  # read nothing
