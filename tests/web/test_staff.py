@@ -149,3 +149,22 @@ def test_waves_done_and_due_follow_ups(client, web, db, registry):
     db.commit()
     page = client.get("/staff/p/east/").data.decode()
     assert due_count(page) == 1
+
+
+def test_a_code_close_to_an_enrolled_one_asks_did_you_mean(client, web, db):
+    web.sign_in("east@example.org")
+    token = web.csrf(client.get("/staff/p/east/").data)
+    first = client.post("/staff/p/east/", data={"csrf_token": token, "add-code": "EOO1"})
+    assert first.status_code == 303
+    page = client.get("/staff/p/east/").get_data(as_text=True)
+    e001 = db.scalar(select(Participant.id).where(Participant.code == "E001"))
+    assert "Is this the same person?" in page
+    assert f'/staff/p/east/#participant-{e001}"' in page
+    assert 'name="add-confirm" value="EOO1"' in page
+    assert "EOO1" not in set(db.scalars(select(Participant.code)))
+    confirmed = client.post("/staff/p/east/", data={"csrf_token": token, "add-code": "EOO1", "add-confirm": "EOO1"})
+    assert confirmed.status_code == 303
+    far = client.post("/staff/p/east/", data={"csrf_token": token, "add-code": "ZZ-900"})
+    assert far.status_code == 303
+    db.rollback()  # end this session's read snapshot to see what the app wrote
+    assert {"EOO1", "ZZ-900"} <= set(db.scalars(select(Participant.code)))

@@ -144,6 +144,8 @@ def render_email(facts: AlertFacts) -> RenderedEmail:
     ]
     if facts.source == "import":
         lines.append("Source: imported data, not a tablet")
+    elif facts.source == "paper":
+        lines.append("Source: a paper form entered by staff, not a tablet")
     lines += ["", f"Open the alert: {facts.link}" if facts.link else NO_LINK, "", FOOTER, ""]
     return RenderedEmail(subject=subject, body="\n".join(lines))
 

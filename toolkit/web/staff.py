@@ -13,6 +13,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms import SelectChoice
 
+from toolkit.store.close_code_enrol import close_participants
 from toolkit.store.errors import StoreError
 from toolkit.store.followups import followup_rates
 from toolkit.store.followups import program_followups
@@ -83,6 +84,12 @@ def program(slug: str):
         if current_user.role not in WRITERS:
             abort(404)  # evaluators read; they do not enrol
         if form.validate():
+            code = form.code.data.strip()
+            if request.form.get("add-confirm", "") != code and close_participants(db, prog, code):
+                # a code close to an enrolled one: ask "did you mean ...?" before enrolling
+                add_error(form, None, f"code: {code} is close to a participant already enrolled; answer the question")
+                stash_form(form)
+                return see_other(url_for("staff.program", slug=slug))
             try:
                 add_participant(
                     db, prog, form.code.data, site=form.site.data, group=form.group.data, staff_id=current_user.id
@@ -96,6 +103,8 @@ def program(slug: str):
         stash_form(form)
         return see_other(url_for("staff.program", slug=slug))
     restore_form(form)
+    typed = (form.code.data or "").strip()
+    close = close_participants(db, prog, typed) if form.form_errors and typed else []
     participants = db.scalars(
         select(Participant).where(Participant.program_id == prog.id).order_by(Participant.code)
     ).all()
@@ -110,6 +119,8 @@ def program(slug: str):
         participants=[(p, next_wave(prog, done.get(p.id, []))) for p in participants],
         done=done,
         form=form,
+        close=close,
+        new_code=typed,
         start_form=_start_form(prog),
         unfinished=unfinished_sessions(db, prog),
     )

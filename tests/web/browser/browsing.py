@@ -131,7 +131,11 @@ def hand_over(page, base: str, code: str, program: str = "east", language: str =
     page.goto(f"{base}/staff/p/{program}/")
     page.fill("input[name=add-code]", code)
     page.click("button:has-text('Enrol')")
-    page.wait_for_selector(f"text=Participant {code} enrolled.")
+    enrolled = page.locator(f"text=Participant {code} enrolled.")
+    enrolled.or_(page.locator("text=Is this the same person?")).first.wait_for()
+    if not enrolled.count():  # a code close to one enrolled before: "did you mean ...?"
+        page.click(f"button:has-text('Enrol {code} as a new person')")
+        enrolled.wait_for()
     page.fill("input[name=start-participant]", code)
     page.select_option("select[name=start-language]", language)
     page.click("text=Hand over tablet")

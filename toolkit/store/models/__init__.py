@@ -18,6 +18,8 @@ from toolkit.store.models.outbox import CHANNELS
 from toolkit.store.models.outbox import Notification
 from toolkit.store.models.outbox import NOTIFICATION_KINDS
 from toolkit.store.models.outbox import SenderLease
+from toolkit.store.models.paper import PAPER_STATUSES
+from toolkit.store.models.paper import PaperEntry
 from toolkit.store.models.people import Participant
 from toolkit.store.models.people import ROLES
 from toolkit.store.models.people import staff_programs
@@ -34,6 +36,7 @@ __all__ = [
     "LIMIT_SCOPES",
     "NOTIFICATION_KINDS",
     "PAGE_MODES",
+    "PAPER_STATUSES",
     "ROLES",
     "Administration",
     "Alert",
@@ -48,6 +51,7 @@ __all__ = [
     "Notification",
     "PageDraft",
     "PageSave",
+    "PaperEntry",
     "Participant",
     "Program",
     "SenderLease",

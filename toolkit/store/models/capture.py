@@ -124,7 +124,7 @@ class Alert(Base):
     __tablename__ = "alerts"
     __table_args__ = (
         UniqueConstraint("administration_id", "item_id"),
-        CheckConstraint("source IN ('tablet', 'offline', 'import')", name="source"),
+        CheckConstraint("source IN ('tablet', 'offline', 'import', 'paper')", name="source"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
