@@ -90,9 +90,7 @@ def test_staff_and_other_programs_find_nothing_and_anonymous_signs_in(app, clien
     token = web.csrf(client.get("/staff/p/east/").data)
     assert client.post(URL, data={"csrf_token": token, "format": "csv", "layout": "wide"}).status_code == 404
     other = app.test_client()
-    from conftest import Web
-
-    Web(other).sign_in("wendy@example.org")  # an evaluator of another program
+    type(web)(other).sign_in("wendy@example.org")  # an evaluator of another program
     assert other.get(URL).status_code == 404
     assert other.get("/staff/p/nope/exports").status_code == 404
 
