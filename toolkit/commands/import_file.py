@@ -137,13 +137,10 @@ def file_kind(path: Path, fmt: str, options: dict) -> str:
 
 
 def _read(path: Path, fmt: str, wave: str | None, mapping_file: Path | None, registry, options: dict):
+    from toolkit.exchange.import_file import read_import_file
     from toolkit.exchange.import_map import IDENTITY
     from toolkit.exchange.import_map import read_map
     from toolkit.exchange.import_read import file_digest
-    from toolkit.exchange.import_read import read_frame
-    from toolkit.exchange.import_read import table_from_frame
-    from toolkit.exchange.limits import Limits
-    from toolkit.exchange.stat_files import read_stat_file
 
     mapping = read_map(mapping_file) if mapping_file else IDENTITY
     suffix = path.suffix.lower()
@@ -161,15 +158,10 @@ def _read(path: Path, fmt: str, wave: str | None, mapping_file: Path | None, reg
                 "--dictionary", "a REDCap records export needs its data dictionary; give --dictionary DICT.csv"
             )
         return read_redcap_file(path, options["dictionary"], registry, wave=wave, mapping=mapping)
-    if fmt in ("sav", "dta") or (fmt == "auto" and suffix in (".sav", ".dta")):
-        frame, described = read_stat_file(path, Limits.from_environment(), registry)
-        layout = "wide"
-    else:
-        frame, described, _first = read_frame(path, Limits.from_environment(), mapping)
-        layout = fmt if fmt in ("wide", "long") else "auto"
-    return table_from_frame(
-        frame, str(path), file_digest(path), described, registry.item_ids, layout=layout, wave=wave, mapping=mapping
-    )
+    if fmt in ("sav", "dta") and suffix != f".{fmt}":
+        raise CommandError("--format", f"{fmt} files end in .{fmt}; {path.name} does not")
+    layout = fmt if fmt in ("wide", "long") else "auto"
+    return read_import_file(path, str(path), file_digest(path), registry, layout=layout, wave=wave, mapping=mapping)
 
 
 @click.command("import")

@@ -79,7 +79,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from toolkit.web import admin
     from toolkit.web import audit_log
     from toolkit.web import auth
+    from toolkit.web import exports
+    from toolkit.web import imports
     from toolkit.web import kiosk
+    from toolkit.web import paper
     from toolkit.web import password
     from toolkit.web import staff
     from toolkit.web import staff_pin
@@ -91,6 +94,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(staff_pin.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(audit_log.bp)
+    app.register_blueprint(exports.bp)
+    app.register_blueprint(imports.bp)
+    app.register_blueprint(paper.bp)
     app.register_blueprint(kiosk.bp)
     # a tablet sends pages kept offline with its session's sync key, not a cookie or form token
     csrf.exempt("toolkit.web.kiosk.sync.sync")
