@@ -26,10 +26,12 @@ test: $(VENV)/.installed $(VENV)/.apt-runtime $(VENV)/.apt-test $(AXE_JS)
 test-fast: $(VENV)/.installed $(VENV)/.apt-runtime
 	$(PY) -m pytest -m "not browser and not slow"
 
+# ruff checks the code and its 120-character lines, ruff format the layout.
 # lint-imports checks the layers and forbidden imports of [tool.importlinter] in pyproject.toml.
 # pip-audit asks PyPI about every locked version; --strict fails when one cannot be checked.
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
 	$(VENV)/bin/pip-audit --strict --disable-pip --require-hashes --progress-spinner off \
 		-r requirements.lock -r requirements-dev.lock

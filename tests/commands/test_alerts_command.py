@@ -75,8 +75,8 @@ def test_a_server_that_is_down_is_reported():
     )
     assert result.exit_code == 1
     assert (
-        f"smtp://u@127.0.0.1:{port}: the test message to duty@example.org was not accepted (127.0.0.1:{port} refused the connection"
-        in result.output
+        f"smtp://u@127.0.0.1:{port}: the test message to duty@example.org was not accepted (127.0.0.1:{port} refused "
+        "the connection" in result.output
     )
     assert "hunter2" not in result.output
 

@@ -1,4 +1,4 @@
-"""``outcomes import --format redcap``: a records export with its data dictionary, and the toolkit's own records back."""
+"""``outcomes import --format redcap``: a records export with its dictionary, and the toolkit's own records back."""
 
 from __future__ import annotations
 

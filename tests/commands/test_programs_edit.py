@@ -217,7 +217,8 @@ def test_show_hides_the_webhook_secret_unless_asked(url):
         ),
         (
             ["--time-zone", "Mars/Olympus"],
-            "error: --time-zone: 'Mars/Olympus' is not a time zone; use an IANA name such as America/New_York or Europe/Madrid",
+            "error: --time-zone: 'Mars/Olympus' is not a time zone; use an IANA name such as America/New_York or "
+            "Europe/Madrid",
         ),
         (
             ["--alert-email", "lead"],
@@ -225,7 +226,8 @@ def test_show_hides_the_webhook_secret_unless_asked(url):
         ),
         (
             ["--escalate-after", "0.01"],
-            "error: --escalate-after: 1 second is out of range; use between 3 seconds (0.05 minutes) and 24 hours (1440 minutes)",
+            "error: --escalate-after: 1 second is out of range; use between 3 seconds (0.05 minutes) and 24 hours "
+            "(1440 minutes)",
         ),
         (
             ["--alert-webhook", "hooks.example.org"],

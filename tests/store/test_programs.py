@@ -259,12 +259,14 @@ def test_webhook_gets_a_secret_when_first_set_and_loses_it_when_removed(session,
         (
             {"escalate_after_s": 2},
             "escalate_after_s",
-            "escalate after: 2 seconds is out of range; use between 3 seconds (0.05 minutes) and 24 hours (1440 minutes)",
+            "escalate after: 2 seconds is out of range; use between 3 seconds (0.05 minutes) and 24 hours (1440 "
+            "minutes)",
         ),
         (
             {"escalate_after_s": 86401},
             "escalate_after_s",
-            "escalate after: 86401 seconds is out of range; use between 3 seconds (0.05 minutes) and 24 hours (1440 minutes)",
+            "escalate after: 86401 seconds is out of range; use between 3 seconds (0.05 minutes) and 24 hours (1440 "
+            "minutes)",
         ),
         (
             {"alert_webhook_url": "ftp://hooks.example.org"},
@@ -279,12 +281,14 @@ def test_webhook_gets_a_secret_when_first_set_and_loses_it_when_removed(session,
         (
             {"followup_target_pct": 0},
             "followup_target_pct",
-            "follow-up target: 0 is not a whole percent from 1 to 100; write a number such as 80 (SAMHSA's GPRA target)",
+            "follow-up target: 0 is not a whole percent from 1 to 100; write a number such as 80 (SAMHSA's GPRA "
+            "target)",
         ),
         (
             {"followup_target_pct": 101},
             "followup_target_pct",
-            "follow-up target: 101 is not a whole percent from 1 to 100; write a number such as 80 (SAMHSA's GPRA target)",
+            "follow-up target: 101 is not a whole percent from 1 to 100; write a number such as 80 (SAMHSA's GPRA "
+            "target)",
         ),
         ({"followup_target_pct": 80.5}, "followup_target_pct", "follow-up target: 80.5 is not a whole percent"),
         ({"followup_target_pct": True}, "followup_target_pct", "follow-up target: True is not a whole percent"),

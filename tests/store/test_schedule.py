@@ -81,11 +81,13 @@ def test_format_is_the_inverse_of_parse():
         ),
         (
             "baseline,6month:+182,3month:+90",
-            "waves: '3month:+90' — due on day 90, which is not after 6month (day 182); give each wave a later day than the one before it",
+            "waves: '3month:+90' — due on day 90, which is not after 6month (day 182); give each wave a later day "
+            "than the one before it",
         ),
         (
             "baseline,3month:+0",
-            "waves: '3month:+0' — due on day 0, which is not after baseline (day 0); give each wave a later day than the one before it",
+            "waves: '3month:+0' — due on day 0, which is not after baseline (day 0); give each wave a later day "
+            "than the one before it",
         ),
         ("baseline,exit[-7,+7]", "waves: 'exit[-7,+7]' — a window needs a due date; write exit:+DAYS[-7,+7]"),
         (

@@ -169,8 +169,9 @@ def suppress(result: AnalysisResult | dict, threshold: int = 11) -> AnalysisResu
     >>> from toolkit.analysis.model import DataQuality, Participants, Selection
     >>> r = AnalysisResult(
     ...     pre_wave="baseline", post_wave="exit", waves=["baseline", "exit"], toolkit_version="0",
-    ...     selection=Selection(period_from=None, period_to=None, first_date=None, last_date=None, in_window=False,
-    ...                         cohort=40, excluded_outside_period=0, excluded_out_of_window=0, excluded_without_date=0),
+    ...     selection=Selection(period_from=None, period_to=None, first_date=None, last_date=None,
+    ...                         in_window=False, cohort=40, excluded_outside_period=0,
+    ...                         excluded_out_of_window=0, excluded_without_date=0),
     ...     attrition=[], scales=[], sites=[],
     ...     participants=Participants(enrolled=40, with_pre=40, with_post=5, matched=5, retention_pct=12.5),
     ...     data_quality=DataQuality(rows=45, scores=0, invalid_scores=0, invalid_by_reason={},

@@ -116,7 +116,8 @@ EXPORT_FORMATS = {"redcap": ".csv", "fhir": ".json", "xlsform": ".xlsx"}
 @click.option(
     "--out",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="The file to write (.csv for redcap, .json for fhir, .xlsx for xlsform); fhir prints to the screen without it.",
+    help="The file to write (.csv for redcap, .json for fhir, .xlsx for xlsform); fhir prints to the screen without "
+    "it.",
 )
 @click.option("--base-url", help="fhir: the FHIR base address the Questionnaire's url starts with.")
 @click.option(

@@ -132,7 +132,8 @@ class _Questionnaires:
             raise MappingError(
                 Problem(
                     where,
-                    "the Questionnaire carries no instrument's LOINC panel code; name its instrument with --instrument ID",
+                    "the Questionnaire carries no instrument's LOINC panel code; name its instrument with "
+                    "--instrument ID",
                 )
             )
         self.maps[key] = answer_map(source, inst, where.rstrip("."))

@@ -91,7 +91,8 @@ def check_wide(frame: pd.DataFrame, path: Path, registry: Registry) -> list[Prob
             problems.append(
                 Problem(
                     f"{where}:1",
-                    f"column '{col}' looks like an item of {inst.short_title} but {inst.id} has no such item{hint or ';'} its items are {inst.items[0].id} to {inst.items[-1].id}",
+                    f"column '{col}' looks like an item of {inst.short_title} but {inst.id} has no such "
+                    f"item{hint or ';'} its items are {inst.items[0].id} to {inst.items[-1].id}",
                 )
             )
     if problems:
@@ -113,7 +114,8 @@ def check_wide(frame: pd.DataFrame, path: Path, registry: Registry) -> list[Prob
                     problems.append(
                         Problem(
                             _line(path, i),
-                            f"participant '{frame.at[i, 'participant']}' wave '{frame.at[i, 'wave']}' appears again (first at {_short(path, first[k])}); keep one row per participant and wave",
+                            f"participant '{frame.at[i, 'participant']}' wave '{frame.at[i, 'wave']}' appears again "
+                            f"(first at {_short(path, first[k])}); keep one row per participant and wave",
                         )
                     )
             else:

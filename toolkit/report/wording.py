@@ -220,12 +220,14 @@ def reliable_change_sentence(rci: ReliableChange | None, n_pairs: Value, unit: s
     if recovered is not None and clinical is not None:
         if is_suppressed(recovered) or is_suppressed(clinical):
             parts.append(
-                f"Recovered (reliable improvement ending below the clinical cut-off): {recovered} of {clinical} who started in the clinical range."
+                f"Recovered (reliable improvement ending below the clinical cut-off): {recovered} of {clinical} who "
+                "started in the clinical range."
             )
         elif (known(clinical) or 0) > 0:
             parts.append(
                 f"Of the {count(clinical)} people who started in the clinical range, {count(recovered)}"
-                f" ({share(recovered, clinical)}) recovered: they improved reliably and ended below the clinical cut-off."
+                f" ({share(recovered, clinical)}) recovered: they improved reliably and ended below the clinical "
+                "cut-off."
             )
     return " ".join(parts)
 

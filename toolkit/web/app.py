@@ -140,7 +140,8 @@ def _error_page(code: int):
         if expired:
             title = _("Form expired")
             message = _(
-                "This form was not accepted because its security token is missing or out of date. Go back, reload the page and try again."
+                "This form was not accepted because its security token is missing or out of date. Go back, reload "
+                "the page and try again."
             )
         else:
             title = str(ERROR_TITLES.get(code, code))

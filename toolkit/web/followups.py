@@ -33,7 +33,8 @@ def _chosen_filter() -> str:
     if value not in FILTERS:
         abort(
             400,
-            f"state: '{value[:40]}' is not a follow-up state; choose one of the list ({', '.join(k for k in FILTERS if k)})",
+            f"state: '{value[:40]}' is not a follow-up state; choose one of the list "
+            f"({', '.join(k for k in FILTERS if k)})",
         )
     return value
 

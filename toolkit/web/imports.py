@@ -268,16 +268,25 @@ def row_of(where: str, path: str) -> int:
 def already_imported(name: str, program: Program, before: ImportRecord) -> str:
     """The message for a file imported into the program before."""
     when = local_time(before.imported_at, program.time_zone)
-    return f"{name}: already imported into {program.name} on {when} (import {before.id}, as {before.file_name}); nothing was stored again."
+    return (
+        f"{name}: already imported into {program.name} on {when} (import {before.id}, as {before.file_name}); "
+        "nothing was stored again."
+    )
 
 
 def refusal(table, plan, choices: Choices) -> str | None:
     """Why the confirmed import was not stored (None: it can be)."""
     if plan is None or table.problems:
         count = len(table.problems)
-        return f"Nothing was stored: the file has {count} problem{'' if count == 1 else 's'}, listed below; correct the file and upload it again."
+        return (
+            f"Nothing was stored: the file has {count} problem{'' if count == 1 else 's'}, listed below; correct "
+            "the file and upload it again."
+        )
     if plan.matches:
-        return f"Nothing was stored: choose the same person or a new person for each close code below ({len(plan.matches)} to decide)."
+        return (
+            "Nothing was stored: choose the same person or a new person for each close code below "
+            f"({len(plan.matches)} to decide)."
+        )
     if plan.conflicts and not choices.replace:
         count = len(plan.conflicts)
         return (
