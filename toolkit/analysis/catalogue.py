@@ -34,6 +34,16 @@ class ScaleInfo:
     def is_total(self) -> bool:
         return self.spec.id == "total"
 
+    def identity(self) -> dict:
+        """The fields that name the scale in the over-time parts of the result (instrument to direction)."""
+        return {
+            "instrument": self.spec.instrument,
+            "scale": self.spec.id,
+            "label": self.label,
+            "domain": self.domain,
+            "higher_is": self.spec.higher_is,
+        }
+
 
 def scale_info(registry: Registry, instrument: str, scale: str) -> ScaleInfo:
     """Describe one scale of a registered instrument (KeyError for an unknown scale)."""

@@ -128,11 +128,7 @@ def mixed_models(cube: ScoreCube, infos: Sequence[ScaleInfo], trajectories: Sequ
         sign = stats.orientation(info.spec.higher_is)
         out.append(
             {
-                "instrument": info.spec.instrument,
-                "scale": info.spec.id,
-                "label": info.label,
-                "domain": info.domain,
-                "higher_is": info.spec.higher_is,
+                **info.identity(),
                 "method": METHOD,
                 "effect_size_method": EFFECT_SIZE_METHOD,
                 "n_participants": int(scored.any(axis=1).sum()),

@@ -114,11 +114,7 @@ def trajectories(cube: ScoreCube, infos: Sequence[ScaleInfo]) -> list[dict]:
             )
         out.append(
             {
-                "instrument": info.spec.instrument,
-                "scale": info.spec.id,
-                "label": info.label,
-                "domain": info.domain,
-                "higher_is": info.spec.higher_is,
+                **info.identity(),
                 "points": plain(points),
             }
         )

@@ -89,6 +89,15 @@ def _text(column: pd.Series) -> pd.Series:
     return column.astype(object).where(column.notna(), "").astype(str)
 
 
+def _plain(var: Variable, column: pd.Series) -> Any:
+    """A score, date or text column as both formats take it (items, bands and flags carry value labels)."""
+    if var.kind == "score":
+        return column.to_numpy(dtype="float64")
+    if var.kind == "date":
+        return column.astype(object).where(column.notna(), None)
+    return _text(column)
+
+
 def write_sav(table: ExportTable, path: Path) -> None:
     """Write the table as an SPSS .sav file (declined answers: -99, declared user-missing)."""
     import pyreadstat
@@ -114,12 +123,8 @@ def write_sav(table: ExportTable, path: Path) -> None:
             data[name] = _codes(column, var)
             value_labels[name] = dict(var.values)
             formats[name] = "F8.0"
-        elif var.kind == "score":
-            data[name] = column.to_numpy(dtype="float64")
-        elif var.kind == "date":
-            data[name] = column.astype(object).where(column.notna(), None)
         else:
-            data[name] = _text(column)
+            data[name] = _plain(var, column)
     pyreadstat.write_sav(
         pd.DataFrame(data),
         str(path),
@@ -157,12 +162,8 @@ def write_dta(table: ExportTable, path: Path) -> None:
         elif var.kind in ("band", "flag"):
             data[name] = _codes(column, var)
             value_labels[name] = _numeric_labels(var.values)
-        elif var.kind == "score":
-            data[name] = column.to_numpy(dtype="float64")
-        elif var.kind == "date":
-            data[name] = column.astype(object).where(column.notna(), None)
         else:
-            data[name] = _text(column)
+            data[name] = _plain(var, column)
     pyreadstat.write_dta(
         pd.DataFrame(data),
         str(path),
