@@ -1,4 +1,4 @@
-"""Export throughput: 100,000 participant-waves from a SQLite store, per format, against ``DataFrame.to_csv``.
+"""Exchange throughput: export 100,000 participant-waves per format against ``DataFrame.to_csv``, then import.
 
 A synthetic program (50,000 participants at baseline and exit; PHQ-9, GAD-7,
 GSE and State Hope: 32 items, 3% of answers missing, 1% declined) is stored
@@ -9,7 +9,10 @@ in a SQLite file. The benchmark times the stages of ``outcomes export``:
 3. writing each format (:func:`toolkit.exchange.export_writer.write_export`),
 
 and the floor: ``to_csv(index=False)`` of the same wide table. The ratio is
-a format's write time over the floor's (target: within 3x).
+a format's write time over the floor's (target: within 3x). Then the import
+benchmark (``bench_import.py``) runs on the same number of participant-waves:
+reading and checking a wide CSV, and the whole ``outcomes import``, against
+``pandas.read_csv`` of the file (target: within 5x).
 
 Run: .venv/bin/python bench/bench_exchange.py [--waves 100000] [--repeat 3] [--db PATH] [--formats csv,sav,...]
 """
@@ -170,6 +173,10 @@ def main() -> None:
         total = query_s + layout_s + seconds
         print(f"{name:<10}{seconds:>10.2f}{seconds / floor:>10.2f}{size:>8.1f}{total:>10.2f}")
     shutil.rmtree(folder)  # the exports, and the store unless --db named where to keep it
+    from bench_import import run as import_benchmark
+
+    print()
+    import_benchmark(["--waves", str(args.waves), "--repeat", str(args.repeat)])
 
 
 if __name__ == "__main__":
