@@ -46,3 +46,38 @@ def test_reliable_change_bars_label_the_shares():
 def test_no_chart_without_data():
     assert charts.forest([], "x") is None
     assert charts.reliable_change_bars([], "x") is None
+
+
+def _raw_svg(fig):
+    import io
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
+    return buf.getvalue()
+
+
+def test_slim_svg_drops_wrappers_but_keeps_every_mark_and_label():
+    fig = charts.new_figure(30)
+    ax = fig.add_axes((0.3, 0.2, 0.6, 0.7))
+    ax.plot([0, 1], [0, 1], color=charts.IMPROVED, marker="o")
+    ax.set_yticks([0, 1], ["low", "high"])
+    raw = _raw_svg(fig)
+    slim = charts.slim_svg(raw).decode("utf-8")
+    text = raw.decode("utf-8")
+    assert "<metadata" in text and "rotate(-0" in text and '<g id="figure_1">' in text
+    assert "<metadata" not in slim and "rotate(-0" not in slim and "<style" not in slim
+    assert not re.search(r'<g id="[^"]*"\s*/?>', slim)  # no group carries only an id
+    assert 'stroke-linejoin="round"' in slim and 'stroke-linecap="butt"' in slim
+    for tag in ("text", "use", "clipPath"):
+        assert slim.count(f"<{tag}") == text.count(f"<{tag}"), tag
+    painted = [s for s in re.findall(r'<path [^>]*style="([^"]*)"', text) if s != "fill: none"]
+    assert sorted(re.findall(r'<path [^>]*style="([^"]*)"', slim)) == sorted(painted)
+    for label in ("low", "high"):
+        assert f">{label}</text>" in slim
+    assert len(slim) < 0.8 * len(text)
+
+
+def test_chart_uris_are_slim():
+    svg = _svg(charts.reliable_change_bars(BARS, "Recovery outcomes"))
+    assert "<metadata" not in svg and "<g id=" not in svg
+    assert not re.search(r'<path [^>]*style="fill: #ffffff"', svg)  # the page is the background

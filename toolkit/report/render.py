@@ -18,6 +18,8 @@ REPORTS_DIR: Path = shipped_dir(REPORTS)
 """The shipped ``reports/`` folder (see :mod:`toolkit.shipped`); the PDF may read only files in it."""
 TEMPLATE = "report.html"
 STYLESHEET = REPORTS_DIR / "report.css"
+STYLESHEET_LINK: Markup = Markup('<link rel="stylesheet" href="{}">').format(STYLESHEET.as_uri())
+"""The report's ``<link>`` to its stylesheet, exactly as rendered (the PDF step uses a parsed copy instead)."""
 
 
 _GLUED = re.compile(r"[^\s\u00a0]*(?:\u00a0[^\s\u00a0]*)+")
@@ -64,4 +66,4 @@ def render_html(context: dict[str, Any], charts: dict[str, Any] | None = None) -
     charts = charts or {}
     names = [f"{d}_{c}" for d in ("recovery", "clinical") for c in ("forest", "rci", "trajectory")]
     figures = {name: charts.get(name) for name in names}
-    return environment().get_template(TEMPLATE).render(**context, charts=figures, stylesheet=STYLESHEET.as_uri())
+    return environment().get_template(TEMPLATE).render(**context, charts=figures, stylesheet_link=STYLESHEET_LINK)
