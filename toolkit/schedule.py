@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from datetime import datetime
+from datetime import time
 from datetime import timedelta
 from datetime import UTC
 from typing import Protocol
@@ -181,6 +182,15 @@ def local_date(moment: datetime, time_zone: str) -> date:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(ZoneInfo(time_zone)).date()
+
+
+def noon_in(day: date, time_zone: str) -> datetime:
+    """Noon of ``day`` in ``time_zone``, in UTC: when a form or file dated only by its day is taken to be from.
+
+    >>> noon_in(date(2026, 7, 1), "America/New_York").isoformat()
+    '2026-07-01T16:00:00+00:00'
+    """
+    return datetime.combine(day, time(12), tzinfo=ZoneInfo(time_zone)).astimezone(UTC)
 
 
 def today_in(time_zone: str) -> date:

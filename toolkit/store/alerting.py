@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
@@ -15,11 +17,54 @@ from toolkit.store.models import Administration
 from toolkit.store.models import Alert
 from toolkit.store.models import AlertChange
 from toolkit.store.models import KioskSession
+from toolkit.store.models import Program
 from toolkit.store.outbox import enqueue
 from toolkit.store.page_times import PageTimes
 
 if TYPE_CHECKING:
     from toolkit.instruments.schema import Instrument
+
+
+NOTIFY_WITHIN_DAYS = 14
+"""Alerts from paper forms and imported files dated within this many days (or undated) are sent to the alert
+contacts like a tablet's; older ones wait on the alerts page, so entering old data does not send old alerts."""
+
+
+def notifies(raised_at: datetime, now: datetime, dated: bool = True) -> bool:
+    """True when an alert entered later (paper, import) is still recent enough to message the alert contacts."""
+    return not dated or now - raised_at <= timedelta(days=NOTIFY_WITHIN_DAYS)
+
+
+def raise_entered_alert(
+    session: Session,
+    program: Program,
+    administration_id: int,
+    item_id: str,
+    value: float,
+    level: str,
+    *,
+    raised_at: datetime,
+    now: datetime,
+    source: str,
+    notify: bool,
+) -> Alert:
+    """An alert for a risk answer entered from paper or a file (``source``), with its audit event; queued for the
+    alert contacts when ``notify`` (see :func:`notifies`)."""
+    alert = Alert(
+        administration_id=administration_id,
+        item_id=item_id,
+        value=value,
+        level=level,
+        raised_at=raised_at,
+        received_at=now,
+        source=source,
+    )
+    session.add(alert)
+    session.flush()
+    if notify:
+        enqueue(session, alert, program, "alert")
+    record(session, "alert_raised", program_id=program.id, item=item_id, level=level, source=source)
+    return alert
 
 
 @dataclass

@@ -6,7 +6,7 @@ answers, replaced answers with their old and new values, alerts marked
 ``import`` for risk answers that fire, the import record and one audit
 event. Rows are inserted in bulk, so large files import quickly.
 
-Alerts dated within :data:`NOTIFY_WITHIN_DAYS` days (or undated) are also
+Alerts dated within :data:`toolkit.store.alerting.NOTIFY_WITHIN_DAYS` days (or undated) are also
 queued for the program's alert contacts, like a tablet's; older ones are
 shown on the alerts page to acknowledge without a message, so importing
 years of legacy data does not send years of alerts.
@@ -17,8 +17,6 @@ from __future__ import annotations
 import hashlib
 from datetime import date
 from datetime import datetime
-from datetime import time
-from datetime import timedelta
 from datetime import UTC
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
@@ -26,6 +24,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from toolkit.schedule import noon_in
+from toolkit.store.alerting import notifies
+from toolkit.store.alerting import raise_entered_alert
 from toolkit.store.audit import record
 from toolkit.store.bulk import bulk_insert
 from toolkit.store.models import Administration
@@ -35,21 +36,18 @@ from toolkit.store.models import ItemResponse
 from toolkit.store.models import Participant
 from toolkit.store.models import ReplacedAnswer
 from toolkit.store.models import Site
-from toolkit.store.outbox import enqueue
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from toolkit.store.imports import ImportPlan
 
-NOTIFY_WITHIN_DAYS = 14
-
 
 def moment_of(day: date | None, zone: str, now: datetime) -> datetime:
     """When an administration dated ``day`` happened: noon of that day in the program's zone (now without a date)."""
     if day is None:
         return now
-    return datetime.combine(day, time(12), tzinfo=ZoneInfo(zone)).astimezone(UTC)
+    return noon_in(day, zone)
 
 
 def moments_of(days: pd.Series, zone: str, now: datetime) -> list[datetime]:
@@ -248,20 +246,18 @@ def _alerts(session: Session, plan: ImportPlan, written: dict, moments: list[dat
         if session.scalar(select(Alert.id).where(Alert.administration_id == adm, Alert.item_id == fire.item)):
             continue
         raised = moments[fire.wave]
-        alert = Alert(
-            administration_id=adm,
-            item_id=fire.item,
-            value=fire.value,
-            level=fire.level,
-            raised_at=raised,
-            received_at=now,
-            source="import",
-        )
-        session.add(alert)
-        session.flush()
         dated = not pd.isna(plan.table.wave_frame()["date"].iat[fire.wave])
-        if not dated or now - raised <= timedelta(days=NOTIFY_WITHIN_DAYS):
-            enqueue(session, alert, plan.program, "alert")
-        record(session, "alert_raised", program_id=plan.program.id, item=fire.item, level=fire.level, source="import")
+        raise_entered_alert(
+            session,
+            plan.program,
+            adm,
+            fire.item,
+            fire.value,
+            fire.level,
+            raised_at=raised,
+            now=now,
+            source="import",
+            notify=notifies(raised, now, dated),
+        )
         count += 1
     return count

@@ -7,7 +7,7 @@ that date in the program's time zone (or now, for a form dated today before
 noon); a blank item is not stored. An administration that already exists
 for the participant, wave and instrument is never overwritten: the form is
 refused. Risk answers that fire raise alerts (``source='paper'``); alerts of
-forms dated within :data:`NOTIFY_WITHIN_DAYS` days are also queued for the
+forms dated within :data:`toolkit.store.alerting.NOTIFY_WITHIN_DAYS` days are also queued for the
 program's alert contacts, like a tablet's, older ones are only shown on the
 alerts page. Everything is written in the caller's transaction.
 """
@@ -20,28 +20,26 @@ from dataclasses import dataclass
 from dataclasses import field
 from datetime import date
 from datetime import datetime
-from datetime import time
-from datetime import timedelta
 from datetime import UTC
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from toolkit.languages import LANGUAGES
+from toolkit.schedule import noon_in
 from toolkit.schedule import today_in
+from toolkit.store.alerting import notifies
+from toolkit.store.alerting import raise_entered_alert
 from toolkit.store.answers import check_answer
 from toolkit.store.audit import record
 from toolkit.store.errors import StoreError
 from toolkit.store.models import Administration
-from toolkit.store.models import Alert
 from toolkit.store.models import ItemResponse
 from toolkit.store.models import PaperEntry
 from toolkit.store.models import Participant
 from toolkit.store.models import Program
 from toolkit.store.models import Wave
-from toolkit.store.outbox import enqueue
 
 if TYPE_CHECKING:
     from toolkit.instruments import Registry
@@ -50,9 +48,6 @@ if TYPE_CHECKING:
 PaperAnswers = Mapping[str, Mapping[str, float | None]]
 """Instrument id -> item id -> value (None: "prefer not to say"); a blank item is absent."""
 
-NOTIFY_WITHIN_DAYS = 14
-"""Alerts of forms dated within this many days are sent to the alert contacts; the same rule as imports
-(:data:`toolkit.store.import_write.NOTIFY_WITHIN_DAYS`, not imported here: that module loads pandas)."""
 EARLIEST_FORM_DATE = date(1990, 1, 1)
 HOW_ENTERED = {"tablet": "answered on a tablet", "paper": "entered from paper", "import": "imported from a file"}
 """How an administration of each mode came to be, for messages."""
@@ -168,8 +163,7 @@ def check_paper_form(
 
 def form_moment(program: Program, form_date: date, now: datetime) -> datetime:
     """Noon of ``form_date`` in the program's time zone, in UTC (now, if that is still to come)."""
-    noon = datetime.combine(form_date, time(12), tzinfo=ZoneInfo(program.time_zone)).astimezone(UTC)
-    return min(noon, now)
+    return min(noon_in(form_date, program.time_zone), now)
 
 
 def store_paper_form(
@@ -204,7 +198,7 @@ def store_paper_form(
     )
     now = now or datetime.now(UTC)
     moment = form_moment(program, form_date, now)
-    notify = now - moment <= timedelta(days=NOTIFY_WITHIN_DAYS)
+    notify = notifies(moment, now)
     stored = StoredPaper(notified=False)
     for inst_id, given in answers.items():
         if not given:
@@ -238,7 +232,18 @@ def store_paper_form(
             stored.answers += 1
             rule = inst.item(item_id).alert
             if rule is not None and rule.fires(value):
-                _raise_alert(session, program, adm, item_id, float(value), rule.level, moment, now, notify)
+                raise_entered_alert(
+                    session,
+                    program,
+                    adm.id,
+                    item_id,
+                    float(value),
+                    rule.level,
+                    raised_at=moment,
+                    now=now,
+                    source="paper",
+                    notify=notify,
+                )
                 stored.alerts += 1
     stored.notified = notify and stored.alerts > 0
     first, second = (entry.entered_by_id, entry.second_by_id) if entry is not None else (staff_id, None)
@@ -258,30 +263,3 @@ def store_paper_form(
     )
     session.flush()
     return stored
-
-
-def _raise_alert(
-    session: Session,
-    program: Program,
-    adm: Administration,
-    item_id: str,
-    value: float,
-    level: str,
-    moment: datetime,
-    now: datetime,
-    notify: bool,
-) -> None:
-    alert = Alert(
-        administration_id=adm.id,
-        item_id=item_id,
-        value=value,
-        level=level,
-        raised_at=moment,
-        received_at=now,
-        source="paper",
-    )
-    session.add(alert)
-    session.flush()
-    if notify:
-        enqueue(session, alert, program, "alert")
-    record(session, "alert_raised", program_id=program.id, item=item_id, level=level, source="paper")
