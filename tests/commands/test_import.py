@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from click.testing import CliRunner
+from import_programs import add_program
+from import_programs import run
 from sqlalchemy import func
 from sqlalchemy import select
 
-from toolkit.cli import main
 from toolkit.store.engine import make_engine
 from toolkit.store.engine import make_sessionmaker
 from toolkit.store.models import Administration
@@ -25,29 +25,12 @@ PHQ = [f"phq9_{i}" for i in range(1, 10)]
 GAD = [f"gad7_{i}" for i in range(1, 8)]
 
 
-def run(*args):
-    return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
-
-
 @pytest.fixture
 def url(db_url, monkeypatch, tmp_path):
     """A migrated database with program east: waves baseline, 3month (windowed) and exit; PHQ-9 and GAD-7."""
     monkeypatch.delenv("DATABASE_URL", raising=False)
     monkeypatch.setenv("OUTCOMES_INSTANCE", str(tmp_path / "instance"))
-    added = run(
-        "programs",
-        "add",
-        "east",
-        "--name",
-        "Eastside",
-        "--waves",
-        "baseline,3month:+91[-30,+60],exit",
-        "--battery",
-        "phq9,gad7",
-        "--database",
-        db_url,
-    )
-    assert added.exit_code == 0, added.output
+    add_program(db_url, "east")
     return db_url
 
 

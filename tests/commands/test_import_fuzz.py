@@ -8,22 +8,17 @@ the scale) and imported into a program that already holds data.
 from __future__ import annotations
 
 import pytest
-from click.testing import CliRunner
 from db_snapshot import Snapshots
 from hypothesis import given
 from hypothesis import HealthCheck
 from hypothesis import settings
 from hypothesis import strategies as st
+from import_programs import run
 
-from toolkit.cli import main
 from toolkit.store.engine import make_engine
 
 PHQ = [f"phq9_{i}" for i in range(1, 10)]
 HEADER = "participant,wave,date," + ",".join(PHQ)
-
-
-def run(*args):
-    return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
 
 
 def good_rows(n: int) -> list[list[str]]:

@@ -6,10 +6,11 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from import_programs import add_program
+from import_programs import run
+from import_programs import stored
 from sqlalchemy import select
 
-from toolkit.cli import main
 from toolkit.exchange.redcap_dictionary import write_redcap_dictionary
 from toolkit.exchange.redcap_records_writer import write_redcap_records
 from toolkit.instruments import default_registry
@@ -17,28 +18,13 @@ from toolkit.store.engine import make_engine
 from toolkit.store.engine import make_sessionmaker
 from toolkit.store.exports import export_rows
 from toolkit.store.models import Administration
-from toolkit.store.models import ItemResponse
 from toolkit.store.models import Participant
-from toolkit.store.models import Program
-from toolkit.store.models import Wave
 
 DATA = Path(__file__).parents[1] / "exchange" / "data"
 RECORDS = DATA / "redcap_phq9_records.csv"
 DICTIONARY = DATA / "redcap_phq9_dictionary.csv"
 MAP = DATA / "redcap_phq9_map.yaml"
 PHQ = [f"phq9_{i}" for i in range(1, 10)]
-
-
-def run(*args):
-    return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
-
-
-def add_program(url: str, slug: str) -> None:
-    added = run(
-        "programs", "add", slug, "--name", slug.title(), "--waves", "baseline,3month:+91[-30,+60],exit",
-        "--battery", "phq9,gad7", "--database", url,
-    )  # fmt: skip
-    assert added.exit_code == 0, added.output
 
 
 @pytest.fixture
@@ -48,22 +34,6 @@ def url(db_url, monkeypatch, tmp_path):
     monkeypatch.setenv("OUTCOMES_INSTANCE", str(tmp_path / "instance"))
     add_program(db_url, "east")
     return db_url
-
-
-def stored(url: str, slug: str) -> dict[tuple[str, str, str], tuple[float | None, bool]]:
-    """(participant, wave, item) -> (value, declined) of a program's stored answers."""
-    engine = make_engine(url)
-    with make_sessionmaker(engine)() as s:
-        rows = s.execute(
-            select(Participant.code, Wave.name, ItemResponse.item_id, ItemResponse.value, ItemResponse.declined)
-            .join(Administration, ItemResponse.administration_id == Administration.id)
-            .join(Participant, Administration.participant_id == Participant.id)
-            .join(Wave, Administration.wave_id == Wave.id)
-            .join(Program, Participant.program_id == Program.id)
-            .where(Program.slug == slug)
-        ).all()
-    engine.dispose()
-    return {(c, w, i): (None if v is None else float(v), bool(d)) for c, w, i, v, d in rows}
 
 
 def test_a_foreign_records_export_with_its_dictionary_and_a_map(url):
