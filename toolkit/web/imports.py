@@ -18,16 +18,12 @@ checked for NUL characters here instead of the raw body.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from dataclasses import field
-
 from flask import abort
 from flask import Blueprint
 from flask import current_app
 from flask import flash
 from flask import render_template
 from flask import request
-from flask import session
 from flask import url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -47,23 +43,30 @@ from toolkit.store.models import Program
 from toolkit.store.models import StaffUser
 from toolkit.web.db import get_db
 from toolkit.web.db import get_registry
-from toolkit.web.import_uploads import check_upload
-from toolkit.web.import_uploads import CheckedUpload
+from toolkit.web.import_preview import already_imported
+from toolkit.web.import_preview import check_kept
+from toolkit.web.import_preview import choices_from
+from toolkit.web.import_preview import forget_choices
+from toolkit.web.import_preview import kept_uploads_root
+from toolkit.web.import_preview import on_the_page
+from toolkit.web.import_preview import place
+from toolkit.web.import_preview import recall_choices
+from toolkit.web.import_preview import refusal
+from toolkit.web.import_preview import remember_choices
+from toolkit.web.import_preview import row_of
+from toolkit.web.import_preview import SHOWN
+from toolkit.web.import_preview import stored_message
 from toolkit.web.import_uploads import discard_upload
 from toolkit.web.import_uploads import find_upload
 from toolkit.web.import_uploads import keep_upload
-from toolkit.web.import_uploads import KeptUpload
 from toolkit.web.import_uploads import MAX_MAP_BYTES
 from toolkit.web.import_uploads import read_and_check
-from toolkit.web.import_uploads import sweep_expired
 from toolkit.web.import_uploads import UploadRefused
-from toolkit.web.import_uploads import uploads_folder
 from toolkit.web.prg import restore_form
 from toolkit.web.prg import see_other
 from toolkit.web.prg import stash_form
 from toolkit.web.security import program_or_404
 from toolkit.web.security import roles_required
-from toolkit.web.timefmt import local_time
 
 bp = Blueprint("imports", __name__, url_prefix="/staff/p/<slug>/imports")
 
@@ -136,12 +139,6 @@ def _first_hook(state) -> None:
     state.app.before_request_funcs.setdefault(None, []).insert(0, _parse_upload_first)
 
 
-def _root():
-    root = uploads_folder(current_app.instance_path)
-    sweep_expired(root)
-    return root
-
-
 def _upload_form(program: Program) -> UploadForm:
     form = UploadForm()
     form.wave.choices = [SelectChoice(FILE_WAVE, "From the file's wave column")] + [
@@ -150,171 +147,12 @@ def _upload_form(program: Program) -> UploadForm:
     return form
 
 
-CHOICES_KEY = "import_choices"
-MAX_CHOICES = 2000
-KEPT_CHOICES = 20
-"""Uploads whose choices a browser session keeps (the oldest are forgotten first)."""
-SHOWN = 100
-"""Problems, close codes, conflicts and risk answers shown on the preview; a line counts the rest."""
-ON_THE_PAGE = (
-    ("map it with --map", "map it with a map file (upload one with the response file)"),
-    ("map its values with --map", "map its values with a map file (upload one with the response file)"),
-    ("--map", "a map file"),
-    ("--wave", "the wave of every row"),
-)
-
-
-@dataclass(frozen=True)
-class Choices:
-    """The admin's choices for an upload: close codes that are the same person or new people, and replacing."""
-
-    same: dict[str, str] = field(default_factory=dict)
-    new: frozenset[str] = frozenset()
-    all_new: bool = False
-    replace: bool = False
-
-
-def choices_from(form, *, replace: bool, all_new: bool) -> Choices:
-    """The choices posted with the confirm form (``code-<CODE>``: ``new`` or ``same:<ENROLLED>``)."""
-    from toolkit.exchange.close_codes import is_close
-
-    same, new = {}, set()
-    for key in list(form.keys())[:MAX_CHOICES]:
-        code, value = key.removeprefix("code-"), form.get(key, "")
-        if not key.startswith("code-") or not code:
-            continue
-        if value == "new":
-            new.add(code)
-        elif value.startswith("same:") and is_close(code, value.removeprefix("same:")):
-            same[code] = value.removeprefix("same:")
-    return Choices(same, frozenset(new), bool(all_new), bool(replace))
-
-
-def _remember(digest: str, choices: Choices) -> None:
-    kept = {k: v for k, v in session.get(CHOICES_KEY, {}).items() if k != digest}
-    kept[digest] = {"same": choices.same, "new": sorted(choices.new), "all_new": choices.all_new}
-    kept[digest]["replace"] = choices.replace
-    session[CHOICES_KEY] = dict(list(kept.items())[-KEPT_CHOICES:])
-
-
-def _recall(digest: str) -> Choices:
-    kept = session.get(CHOICES_KEY, {}).get(digest) or {}
-    return Choices(
-        dict(kept.get("same", {})),
-        frozenset(kept.get("new", [])),
-        kept.get("all_new", False),
-        kept.get("replace", False),
-    )
-
-
-def _forget(digest: str) -> None:
-    kept = dict(session.get(CHOICES_KEY, {}))
-    if kept.pop(digest, None) is not None:
-        session[CHOICES_KEY] = kept
-
-
-def _check(program: Program, kept: KeptUpload, choices: Choices) -> CheckedUpload:
-    return check_upload(
-        get_db(),
-        program,
-        _root(),
-        kept,
-        get_registry(),
-        same=choices.same,
-        new=set(choices.new),
-        all_new=choices.all_new,
-    )
-
-
-def on_the_page(message: str) -> str:
-    """A reader's message with command-line options phrased as the page's choices.
-
-    >>> on_the_page("unknown column 'x'; rename it, map it with --map, or leave it out")
-    "unknown column 'x'; rename it, map it with a map file (upload one with the response file), or leave it out"
-    """
-    for flag, choice in ON_THE_PAGE:
-        message = message.replace(flag, choice)
-    if message.startswith("no 'wave' column"):
-        message += ", or choose the wave of every row when you upload the file"
-    return message
-
-
-def place(where: str, path: str) -> str:
-    """Where a problem is, in words: ``row 5, column phq9_1`` for ``FILE:5:phq9_1``.
-
-    >>> place("a.csv:5:phq9_1", "a.csv"), place("a.csv:1:x", "a.csv"), place("a.csv", "a.csv")
-    ('row 5, column phq9_1', 'row 1 (the header), column x', 'the file')
-    >>> place("a.sav:phq9_2", "a.sav"), place("map file m.yaml:3", "a.csv")
-    ('column phq9_2', 'map file m.yaml, line 3')
-    """
-    if where == path:
-        return "the file"
-    if where.startswith(path + ":"):
-        row, _sep, column = where[len(path) + 1 :].partition(":")
-        if not row.isdigit():
-            return f"column {row}{_sep}{column}"
-        head = f"row {row}" + (" (the header)" if row == "1" else "")
-        return f"{head}, column {column}" if column else head
-    name, sep, line = where.rpartition(":")
-    return f"{name}, line {line}" if sep and line.isdigit() else where
-
-
-def row_of(where: str, path: str) -> int:
-    """The row a problem is on (0 for the whole file, a column or another file), to list problems in row order."""
-    row = where[len(path) + 1 :].partition(":")[0] if where.startswith(path + ":") else ""
-    return int(row) if row.isdigit() else 0
-
-
-def already_imported(name: str, program: Program, before: ImportRecord) -> str:
-    """The message for a file imported into the program before."""
-    when = local_time(before.imported_at, program.time_zone)
-    return (
-        f"{name}: already imported into {program.name} on {when} (import {before.id}, as {before.file_name}); "
-        "nothing was stored again."
-    )
-
-
-def refusal(table, plan, choices: Choices) -> str | None:
-    """Why the confirmed import was not stored (None: it can be)."""
-    if plan is None or table.problems:
-        count = len(table.problems)
-        return (
-            f"Nothing was stored: the file has {count} problem{'' if count == 1 else 's'}, listed below; correct "
-            "the file and upload it again."
-        )
-    if plan.matches:
-        return (
-            "Nothing was stored: choose the same person or a new person for each close code below "
-            f"({len(plan.matches)} to decide)."
-        )
-    if plan.conflicts and not choices.replace:
-        count = len(plan.conflicts)
-        return (
-            f"Nothing was stored: {count} answer{' in the file differs' if count == 1 else 's in the file differ'}"
-            " from stored ones;"
-            " tick “Replace the stored answers” to store the file's answers, or correct the file."
-        )
-    return None
-
-
-def stored_message(rec: ImportRecord) -> str:
-    """The message after storing: what the import added and replaced, and its alerts."""
-    text = (
-        f"Import {rec.id} stored: {rec.participants_added} participant(s) added,"
-        f" {rec.administrations} administration(s), {rec.answers} answer(s)"
-    )
-    text += f" ({rec.replaced} replaced)." if rec.replaced else "."
-    if rec.alerts:
-        text += f" {rec.alerts} risk answer(s) raised alerts marked imported; acknowledge each on the Alerts page."
-    return text
-
-
 @bp.route("", methods=["GET"])
 @roles_required(*ADMINS)
 def page(slug: str):
     """The upload form and the program's earlier imports."""
     program = program_or_404(slug)
-    _root()
+    kept_uploads_root()
     form = _upload_form(program)
     restore_form(form)
     rows = get_db().execute(
@@ -338,7 +176,7 @@ def upload(slug: str):
     if not form.validate_on_submit():
         stash_form(form)
         return see_other(url_for("imports.page", slug=slug))
-    root = _root()
+    root = kept_uploads_root()
     given = form.mapping.data
     mapping = (given.filename, given.stream) if given and given.filename else None
     try:
@@ -360,7 +198,7 @@ def upload(slug: str):
         discard_upload(root, kept)
         flash(already_imported(kept.file_name, program, before), "error")
         return see_other(url_for("imports.page", slug=slug))
-    _forget(kept.sha256)
+    forget_choices(kept.sha256)
     return see_other(url_for("imports.preview", slug=slug, digest=kept.sha256))
 
 
@@ -368,7 +206,7 @@ def _kept_or_back(program: Program, digest: str):
     """The kept upload, or a redirect that says it was already imported or is no longer kept."""
     from toolkit.store.imports import previous_import
 
-    kept = find_upload(_root(), digest, program.id, current_user.id)
+    kept = find_upload(kept_uploads_root(), digest, program.id, current_user.id)
     if kept is not None:
         return kept, None
     before = previous_import(get_db(), program, digest) if len(digest) == 64 else None
@@ -391,8 +229,8 @@ def preview(slug: str, digest: str):
     kept, back = _kept_or_back(program, digest)
     if back is not None:
         return back
-    choices = _recall(digest)
-    checked = _check(program, kept, choices)
+    choices = recall_choices(digest)
+    checked = check_kept(program, kept, choices)
     form = ConfirmForm(data={"replace": choices.replace, "all_new": choices.all_new})
     path = checked.table.path
     first = sorted(checked.table.problems, key=lambda p: row_of(p.where, path))[:SHOWN]
@@ -428,10 +266,10 @@ def confirm(slug: str, digest: str):
     if not form.validate_on_submit():
         abort(400)
     choices = choices_from(request.form, replace=form.replace.data, all_new=form.all_new.data)
-    _remember(digest, choices)
+    remember_choices(digest, choices)
     db = get_db()
     db.rollback()  # the file is read and checked without holding the database's write lock
-    root = _root()
+    root = kept_uploads_root()
     table, fires = read_and_check(root, kept, get_registry())
     begin_write(db)
     program = db.get(Program, program_id)
@@ -461,7 +299,7 @@ def confirm(slug: str, digest: str):
         flash(f"{kept.file_name}: already imported into {program.name}; nothing was stored again.", "error")
         return see_other(url_for("imports.page", slug=slug))
     discard_upload(root, kept)
-    _forget(digest)
+    forget_choices(digest)
     if alerts:
         from toolkit.notify.service import wake as notify_now
 
@@ -475,11 +313,11 @@ def confirm(slug: str, digest: str):
 def discard(slug: str, digest: str):
     """Delete the kept upload without importing it."""
     program = program_or_404(slug)
-    kept = find_upload(_root(), digest, program.id, current_user.id)
+    kept = find_upload(kept_uploads_root(), digest, program.id, current_user.id)
     if not DiscardForm().validate_on_submit():
         abort(400)
     if kept is not None:
-        discard_upload(_root(), kept)
+        discard_upload(kept_uploads_root(), kept)
         flash(f"{kept.file_name} was discarded; nothing was stored.", "success")
-    _forget(digest)
+    forget_choices(digest)
     return see_other(url_for("imports.page", slug=slug))
