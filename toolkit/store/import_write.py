@@ -15,11 +15,9 @@ years of legacy data does not send years of alerts.
 from __future__ import annotations
 
 import hashlib
-from datetime import date
 from datetime import datetime
 from datetime import UTC
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -43,20 +41,15 @@ if TYPE_CHECKING:
     from toolkit.store.imports import ImportPlan
 
 
-def moment_of(day: date | None, zone: str, now: datetime) -> datetime:
-    """When an administration dated ``day`` happened: noon of that day in the program's zone (now without a date)."""
-    if day is None:
-        return now
-    return noon_in(day, zone)
-
-
 def moments_of(days: pd.Series, zone: str, now: datetime) -> list[datetime]:
-    """:func:`moment_of` for a column of days (datetime64, NaT for none), as a list."""
+    """When each administration happened: noon of its day in the program's zone (now for a NaT day), as a list.
+
+    Each distinct day is converted once (:func:`toolkit.schedule.noon_in`, the rule of paper forms too).
+    """
     import pandas as pd
 
-    noon = (days + pd.Timedelta(hours=12)).dt.tz_localize(ZoneInfo(zone), ambiguous="NaT", nonexistent="shift_forward")
-    utc = noon.dt.tz_convert(UTC)
-    return [now if pd.isna(m) else m.to_pydatetime() for m in utc]
+    noons = {d: noon_in(d.date(), zone) for d in days.dropna().unique()}
+    return [now if pd.isna(d) else noons[d] for d in days]
 
 
 def _submission_key(sha256: str, wave: int, instrument: str) -> str:
@@ -65,7 +58,6 @@ def _submission_key(sha256: str, wave: int, instrument: str) -> str:
 
 def _participants(session: Session, plan: ImportPlan) -> dict[str, int]:
     """Stored code -> participant id, enrolling the new codes (with their site and group from the file)."""
-
     program = plan.program
     sites = {s.name: s.id for s in program.sites}
     rows = plan.table.wave_frame()
