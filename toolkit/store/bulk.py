@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import Table
 from sqlalchemy.orm import Session
 
-_PLACEHOLDER = {"qmark": "?", "format": "%s", "pyformat": "%s", "numeric": ":{n}", "named": ":c{n}"}
+_PLACEHOLDER = {"qmark": "?", "format": "%s", "pyformat": "%s"}  # SQLite's and psycopg's parameter styles
 
 
 def bulk_insert(session: Session, table: Table, columns: dict[str, Sequence[Any]]) -> int:
@@ -24,7 +24,7 @@ def bulk_insert(session: Session, table: Table, columns: dict[str, Sequence[Any]
     connection = session.connection()
     dialect = connection.dialect
     style = dialect.paramstyle
-    if style not in ("qmark", "format", "pyformat"):
+    if style not in _PLACEHOLDER:
         raise ValueError(f"{dialect.name}: parameter style {style!r} is not supported by bulk_insert")
     converted = []
     for name, values in columns.items():
