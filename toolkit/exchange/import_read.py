@@ -33,11 +33,11 @@ from toolkit.exchange.limits import Limits
 from toolkit.exchange.source import checked_size
 from toolkit.exchange.text_encoding import sniff
 from toolkit.exchange.text_encoding import utf8_copy
+from toolkit.exchange.wide_file import XLSX_SUFFIXES
 from toolkit.exchange.xlsx_reader import read_xlsx
 
 ID_COLUMNS = ("participant", "wave", "date", "site", "group")
 LONG_COLUMNS = ("item", "value")
-XLSX_SUFFIXES = (".xlsx", ".xlsm")
 SNIFF_BYTES = 1 << 16
 
 

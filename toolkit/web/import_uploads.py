@@ -43,7 +43,6 @@ FOLDER = "imports"
 KEPT_SECONDS = 60 * 60
 """An upload neither stored nor discarded is deleted this long after it was made."""
 SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".sav", ".dta")
-STAT_SUFFIXES = (".sav", ".dta")
 MAX_MAP_BYTES = 256 * 1024
 DIGEST = re.compile(r"[0-9a-f]{64}")
 _UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f]+")
