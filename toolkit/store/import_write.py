@@ -48,8 +48,9 @@ def moments_of(days: pd.Series, zone: str, now: datetime) -> list[datetime]:
     """
     import pandas as pd
 
-    noons = {d: noon_in(d.date(), zone) for d in days.dropna().unique()}
-    return [now if pd.isna(d) else noons[d] for d in days]
+    codes, distinct = pd.factorize(days)  # NaT is code -1
+    noons = [noon_in(d.date(), zone) for d in distinct]
+    return [now if c < 0 else noons[c] for c in codes.tolist()]
 
 
 def _submission_key(sha256: str, wave: int, instrument: str) -> str:
@@ -121,12 +122,9 @@ def write_import(
     moments = moments_of(table.wave_frame()["date"], program.time_zone, now)
     versions = {b.instrument_id: b.instrument_version for b in program.battery}
     fresh = answers[answers["administration"].isna()].drop_duplicates(["wave", "instrument"])
-    keys = {
-        (w, i): _submission_key(table.sha256, int(w), i)
-        for w, i in answers[["wave", "instrument"]].drop_duplicates().itertuples(index=False)
-    }
-    waves_new = fresh["wave"].to_numpy()
+    waves_new = [int(w) for w in fresh["wave"].tolist()]
     insts_new = fresh["instrument"].astype(object).tolist()
+    keys = [_submission_key(table.sha256, w, i) for w, i in zip(waves_new, insts_new, strict=True)]
     n_new = len(fresh)
     if n_new:
         when = [moments[w] for w in waves_new]
@@ -141,7 +139,7 @@ def write_import(
                 "status": ["complete"] * n_new,
                 "mode": ["import"] * n_new,
                 "language": ["en"] * n_new,
-                "submission_key": [keys[(w, i)] for w, i in zip(waves_new, insts_new, strict=True)],
+                "submission_key": keys,
                 "import_id": [rec.id] * n_new,
                 "started_at": when,
                 "completed_at": when,
@@ -152,11 +150,11 @@ def write_import(
                 select(Administration.submission_key, Administration.id).where(Administration.import_id == rec.id)
             ).all()
         )
-        filled = np.array(answers["administration"].to_numpy(dtype=float))
-        missing = np.flatnonzero(np.isnan(filled))
-        waves, insts = answers["wave"].to_numpy(), answers["instrument"].to_numpy()
-        filled[missing] = [made[keys[(waves[i], insts[i])]] for i in missing]
-        answers = answers.assign(administration=filled)
+        # each answer without an administration takes the new one of its (wave, instrument), found by merge
+        new_ids = fresh[["wave", "instrument"]].assign(new=[made[k] for k in keys])
+        found = answers[["wave", "instrument"]].merge(new_ids, on=["wave", "instrument"], how="left")["new"]
+        filled = answers["administration"].to_numpy(dtype=float, na_value=np.nan)
+        answers = answers.assign(administration=np.where(np.isnan(filled), found.to_numpy(dtype=float), filled))
     answers = answers.assign(administration=answers["administration"].astype("int64"))
     added = answers[~answers["replace"]]
     if len(added):

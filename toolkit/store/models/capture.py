@@ -101,7 +101,8 @@ class ItemResponse(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    administration_id: Mapped[int] = mapped_column(ForeignKey("administrations.id", ondelete="CASCADE"), index=True)
+    # looked up through the unique (administration_id, item_id) index: no index of its own
+    administration_id: Mapped[int] = mapped_column(ForeignKey("administrations.id", ondelete="CASCADE"))
     item_id: Mapped[str] = mapped_column(String(40))
     value: Mapped[float | None]
     declined: Mapped[bool] = mapped_column(default=False)
