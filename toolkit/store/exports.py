@@ -13,9 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from sqlalchemy import Select
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from toolkit.store.bulk import collector_paused
 from toolkit.store.errors import NotFoundError
 from toolkit.store.models import Administration
 from toolkit.store.models import ItemResponse
@@ -25,10 +27,16 @@ from toolkit.store.models import Wave
 from toolkit.store.programs import get_program
 
 if TYPE_CHECKING:
+    import numpy as np
     import pandas as pd
 
 VISIT_COLUMNS = ["participant", "wave", "site", "group", "date", "mode", "language"]
 RESPONSE_COLUMNS = ["visit", "instrument", "item", "value", "declined"]
+ADMIN_COLUMNS = [
+    *["admin", "participant", "wave", "position", "site", "group", "instrument", "mode", "language"],
+    *["started", "completed"],
+]
+ANSWER_COLUMNS = ["admin", "item", "value"]
 
 
 @dataclass(frozen=True)
@@ -68,35 +76,22 @@ def export_rows(session: Session, program_slug: str, site: str | None = None) ->
                 f"site: '{site}' is not a site of program '{program.slug}'; its sites: {known}", field="site"
             )
         where.append(Participant.site_id == site_row.id)
-    admins = _administrations(session, where)
+    admins_query, answers_query = _queries(where)
+    admins = _frame(session, admins_query, ADMIN_COLUMNS, numbers={"admin": "int64", "position": "int64"})
+    kinds = {"admin": "int64", "item": "category", "value": "float64"}
+    raw = _frame(session, answers_query, ANSWER_COLUMNS, numbers=kinds)
+    # the driver gives SQLite's UTC text or PostgreSQL's aware times: both read as UTC
+    for name in ("started", "completed"):
+        admins[name] = pd.to_datetime(admins[name], utc=True, format="ISO8601")
     visits, visit_of_admin = _visits(admins, program.time_zone)
-    raw = _frame(
-        session,
-        select(ItemResponse.administration_id, ItemResponse.item_id, ItemResponse.value, ItemResponse.declined)
-        .join(Administration, ItemResponse.administration_id == Administration.id)
-        .join(Participant, Administration.participant_id == Participant.id)
-        .where(*where),
-        ["admin", "item", "value", "declined"],
-    )
-    responses = pd.DataFrame(
-        {
-            "visit": raw["admin"].map(visit_of_admin).astype("int64"),
-            "instrument": raw["admin"].map(admins.set_index("admin")["instrument"]).astype(object),
-            "item": raw["item"].astype(object),
-            "value": pd.to_numeric(raw["value"], errors="coerce").astype("float64"),
-            "declined": raw["declined"].astype(bool),
-        },
-        columns=RESPONSE_COLUMNS,
-    )
+    responses = _responses(raw, admins, visit_of_admin)
     battery = tuple(entry.instrument_id for entry in program.battery)
     return ExportRows(program.id, program.slug, battery, visits, responses)
 
 
-def _administrations(session: Session, where: list) -> pd.DataFrame:
-    """One row per administration of the selected participants, with the participant's descriptors."""
-    import pandas as pd
-
-    query = (
+def _queries(where: list) -> tuple[Select, Select]:
+    """The two queries: the selected participants' administrations, with descriptors, and their item responses."""
+    admins = (
         select(
             Administration.id,
             Participant.code,
@@ -115,47 +110,80 @@ def _administrations(session: Session, where: list) -> pd.DataFrame:
         .outerjoin(Site, Participant.site_id == Site.id)
         .where(*where)
     )
-    columns = ["admin", "participant", "wave", "position", "site", "group", "instrument", "mode", "language"]
-    admins = _frame(session, query, [*columns, "started", "completed"])
-    # the driver gives SQLite's UTC text or PostgreSQL's aware times: both read as UTC
-    for name in ("started", "completed"):
-        admins[name] = pd.to_datetime(admins[name], utc=True, format="ISO8601")
-    return admins
+    answers = (
+        select(ItemResponse.administration_id, ItemResponse.item_id, ItemResponse.value)
+        .join(Administration, ItemResponse.administration_id == Administration.id)
+        .join(Participant, Administration.participant_id == Participant.id)
+        .where(*where)
+    )
+    return admins, answers
 
 
-def _frame(session: Session, query, columns: list[str]) -> pd.DataFrame:
-    """The query's rows as a DataFrame, fetched with the driver's own cursor.
+def _responses(raw: pd.DataFrame, admins: pd.DataFrame, visit_of_admin: np.ndarray) -> pd.DataFrame:
+    """The responses frame (:data:`RESPONSE_COLUMNS`) from the answers read and each administration's visit."""
+    import numpy as np
+    import pandas as pd
 
-    Millions of answers are read as the driver's plain tuples: building a
-    result row object for each and handing pandas the list costs ten times
-    the query itself. The query holds only integer parameters and needs no
-    type conversion of its results (see :func:`_administrations` for those).
+    admin = raw["admin"].to_numpy()
+    instrument_of_admin = pd.Categorical(admins["instrument"])
+    lookup = np.full(int(admins["admin"].max()) + 1 if len(admins) else 1, -1, dtype="int64")
+    lookup[admins["admin"].to_numpy()] = np.arange(len(admins))
+    row = lookup[admin]
+    return pd.DataFrame(
+        {
+            "visit": visit_of_admin[row],
+            "instrument": pd.Categorical.from_codes(
+                instrument_of_admin.codes[row], categories=instrument_of_admin.categories
+            ),
+            "item": raw["item"],
+            "value": raw["value"].to_numpy(),
+            # a stored answer has a value or is declined, never both (constraint value_or_declined)
+            "declined": raw["value"].isna().to_numpy(),
+        },
+        columns=RESPONSE_COLUMNS,
+    )
+
+
+def _frame(session: Session, query: Select, names: list[str], numbers: dict[str, str]) -> pd.DataFrame:
+    """The query's rows as columns: ``numbers`` names the numeric and categorical ones, the others are objects.
+
+    Millions of answers are read with the driver's own cursor, as its plain
+    tuples (a result row object for each costs ten times the query), with
+    the garbage collector paused: the tuples are all alive until they are
+    turned into columns, and every collection would walk all of them again.
+    The query's parameters are integers only, rendered into the SQL.
     """
+    import numpy as np
     import pandas as pd
 
     connection = session.connection()
-    compiled = query.compile(dialect=connection.dialect)
-    params = compiled.construct_params()
-    if compiled.positional:
-        params = tuple(params[name] for name in compiled.positiontup)
+    sql = str(query.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True}))
     cursor = connection.connection.cursor()
     try:
-        cursor.execute(str(compiled), params)
-        rows = cursor.fetchall()
+        with collector_paused():
+            cursor.execute(sql)
+            columns = list(zip(*cursor.fetchall(), strict=True)) or [() for _ in names]
+            data = {}
+            for name, values in zip(names, columns, strict=True):
+                kind = numbers.get(name, "object")
+                if kind == "category":
+                    data[name] = pd.Categorical(values)
+                else:  # None (NULL) becomes NaN in a float column; text stays Python objects
+                    data[name] = pd.Series(np.array(values, dtype=kind), dtype=kind, copy=False)
+            del columns
     finally:
         cursor.close()
-    if not rows:
-        return pd.DataFrame({name: pd.Series(dtype=object) for name in columns})
-    return pd.DataFrame.from_records(rows, columns=columns, coerce_float=False)
+    return pd.DataFrame(data, columns=names)
 
 
-def _visits(admins: pd.DataFrame, time_zone: str) -> tuple[pd.DataFrame, pd.Series]:
-    """The visits (participant and wave) and, for each administration id, its visit's row number."""
+def _visits(admins: pd.DataFrame, time_zone: str) -> tuple[pd.DataFrame, np.ndarray]:
+    """The visits (participant and wave) and, for each administration (row of ``admins``), its visit's row number."""
+    import numpy as np
     import pandas as pd
 
     if admins.empty:
         empty = pd.DataFrame({c: pd.Series(dtype=object) for c in VISIT_COLUMNS})
-        return empty, pd.Series(dtype="int64")
+        return empty, np.zeros(0, dtype="int64")
     started, completed = admins["started"], admins["completed"]
     admins = admins.assign(done=completed.notna(), moment=completed.fillna(started))
     # the latest completed administration of a visit, else its latest started one, comes last
@@ -176,5 +204,4 @@ def _visits(admins: pd.DataFrame, time_zone: str) -> tuple[pd.DataFrame, pd.Seri
     )
     number = pd.Series(range(len(last)), index=pd.MultiIndex.from_frame(last[["participant", "position"]]))
     keys = pd.MultiIndex.from_frame(admins[["participant", "position"]])
-    visit_of_admin = pd.Series(number.reindex(keys).to_numpy(), index=admins["admin"].to_numpy())
-    return visits, visit_of_admin
+    return visits, number.reindex(keys).to_numpy(dtype="int64")
