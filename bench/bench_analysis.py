@@ -6,7 +6,7 @@ three sites; waves baseline, 3month, 6month and exit with dates, attended by
 100 %, 75 %, 60 % and 50 % of people (monotone dropout, more often after a
 severe baseline); 1.5 % of items blank. Item answers are drawn from a latent
 level per person through each item's response options, as in
-``toolkit.demo``.
+``toolkit.demo_data``.
 
 Each size runs in a fresh process, which builds its table (not timed), warms
 the lazy imports on 500 participants, then times

@@ -61,7 +61,7 @@ def main() -> None:
     parser.add_argument("--keep", type=Path, default=None, help="Folder to keep the CSV, HTML and PDFs in.")
     args = parser.parse_args()
 
-    from toolkit.demo import generate_program
+    from toolkit.demo_data import generate_program
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = args.keep or Path(tmp)

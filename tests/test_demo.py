@@ -10,10 +10,10 @@ import pytest
 from click.testing import CliRunner
 
 from toolkit.cli import main
-from toolkit.demo import BATTERY
-from toolkit.demo import FOUR_WAVES
-from toolkit.demo import generate_program
-from toolkit.demo import SITES
+from toolkit.demo_data import BATTERY
+from toolkit.demo_data import FOUR_WAVES
+from toolkit.demo_data import generate_program
+from toolkit.demo_data import SITES
 from toolkit.instruments import default_registry
 
 TODAY = dt.date(2026, 11, 30)

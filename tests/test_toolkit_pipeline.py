@@ -8,9 +8,9 @@ import sys
 import pytest
 
 from toolkit import pipeline
-from toolkit.demo import generate_program
-from toolkit.demo import PROGRAM_SLUG
-from toolkit.demo import SITES
+from toolkit.demo_data import generate_program
+from toolkit.demo_data import PROGRAM_SLUG
+from toolkit.demo_data import SITES
 from toolkit.report.options import ReportOptions
 
 

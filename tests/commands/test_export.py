@@ -10,10 +10,10 @@ from click.testing import CliRunner
 from sqlalchemy import select
 
 from toolkit.cli import main
-from toolkit.demo import generate_program
-from toolkit.demo import PROGRAM_SLUG
-from toolkit.demo import SITES
 from toolkit.demo import store_program
+from toolkit.demo_data import generate_program
+from toolkit.demo_data import PROGRAM_SLUG
+from toolkit.demo_data import SITES
 from toolkit.store.engine import make_engine
 from toolkit.store.engine import make_sessionmaker
 from toolkit.store.models import AuditEvent

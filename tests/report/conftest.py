@@ -1,6 +1,6 @@
 """A real analysis result for the report tests: the demo program, analysed.
 
-``toolkit.demo`` with a fixed seed gives a deterministic wide table; it is
+``toolkit.demo_data`` with a fixed seed gives a deterministic wide table; it is
 shaped so that the report has something to show in every section:
 
 * State Hope, GSE and MDES (recovery), PHQ-9, GAD-7 and the service-use
@@ -29,7 +29,7 @@ HARBOR, EASTSIDE = "Harbor Respite", "Eastside Drop-in"
 
 def report_wide():
     """The demo's wide table, trimmed and relabelled as described above."""
-    from toolkit.demo import generate_program
+    from toolkit.demo_data import generate_program
 
     wide = generate_program(seed=2026, n=300)
     wide = wide[[c for c in wide.columns if not c.startswith(("qpr15_", "barc10_"))]].copy()

@@ -7,7 +7,7 @@ from click.testing import CliRunner
 from pypdf import PdfReader
 
 from toolkit.cli import main
-from toolkit.demo import generate_program
+from toolkit.demo_data import generate_program
 from toolkit.pipeline import file_stem
 
 

@@ -47,7 +47,7 @@ def _worklist_lines(db: Path) -> list[str]:
     import secrets
     from collections import Counter
 
-    from toolkit.demo import PROGRAM_SLUG
+    from toolkit.demo_data import PROGRAM_SLUG
     from toolkit.store import make_engine
     from toolkit.store import make_sessionmaker
     from toolkit.store.followups import followup_rates
