@@ -69,54 +69,21 @@ def _summary(plan, dry_run: bool) -> list[str]:
     return lines
 
 
-def _read_fhir(path: Path, options: dict, registry):
-    """A FHIR file read into a table whose stated totals are checked against the computed scores."""
-    from toolkit.exchange.fhir_json import load_questionnaire
-    from toolkit.exchange.fhir_responses import read_fhir_responses
-    from toolkit.exchange.fhir_totals import check_totals
-    from toolkit.exchange.import_read import file_digest
-    from toolkit.scoring import score
-
-    given = options["questionnaire"]
-    questionnaire = load_questionnaire(given) if given is not None else None
-    if options["instrument"] is not None and options["instrument"] not in registry:
+def _check_instrument(instrument: str | None, registry) -> None:
+    """Refuse an ``--instrument`` that is not an instrument id, with a "did you mean"."""
+    if instrument is not None and instrument not in registry:
         from toolkit.instruments.rules import did_you_mean
 
-        known = sorted(i.id for i in registry)
-        hint = did_you_mean(options["instrument"], known)
-        raise CommandError("--instrument", f"'{options['instrument']}' is not an instrument{hint}; give one of the ids")
-    read = read_fhir_responses(
-        path,
-        file_digest(path),
-        registry,
-        questionnaire=questionnaire,
-        instrument=options["instrument"],
-        participant=options["participant"],
-        wave=options["wave"],
-    )
-    if not read.table.problems:
-        check_totals(read.table, read.totals, lambda wide: score(wide, registry).scores)
-    return read.table
+        hint = did_you_mean(instrument, sorted(i.id for i in registry))
+        raise CommandError("--instrument", f"'{instrument}' is not an instrument{hint}; give one of the ids")
 
 
 def _assign_fhir_waves(session, program, table) -> None:
     """Give each response without a wave the wave whose window holds its date, then join a visit's responses."""
-    from sqlalchemy import select
+    from toolkit.exchange.import_foreign import date_waves
+    from toolkit.store.followups import baseline_days
 
-    from toolkit.exchange.wave_by_date import assign_waves
-    from toolkit.exchange.wave_by_date import merge_waves
-    from toolkit.store.followups import wave_visits
-    from toolkit.store.models import Participant
-
-    if any(not w.wave for w in table.waves) and program.waves:
-        visits = wave_visits(session, program)
-        codes = dict(
-            session.execute(select(Participant.id, Participant.code).where(Participant.program_id == program.id)).all()
-        )
-        first = program.waves[0].id
-        baselines = {codes[pid]: visit.on for (pid, wid), visit in visits.items() if wid == first and pid in codes}
-        assign_waves(table, baselines, program.waves)
-    merge_waves(table)
+    date_waves(table, program.waves, lambda: baseline_days(session, program))
 
 
 def file_kind(path: Path, fmt: str, options: dict) -> str:
@@ -124,15 +91,12 @@ def file_kind(path: Path, fmt: str, options: dict) -> str:
 
     Raises :class:`CommandError` for an option of one format given with another.
     """
-    kind = fmt
-    if fmt == "auto" and path.suffix.lower() == ".json":
-        kind = "fhir"
-    elif fmt == "auto" and options.get("dictionary") is not None:
-        kind = "redcap"
-    owners = {"dictionary": "redcap", "questionnaire": "fhir", "instrument": "fhir", "participant": "fhir"}
-    for name, owner in owners.items():
-        if options.get(name) is not None and kind != owner:
-            raise CommandError(f"--{name}", f"--{name} is for --format {owner}; leave it out or give --format {owner}")
+    from toolkit.exchange.import_foreign import import_kind
+    from toolkit.exchange.import_foreign import misplaced
+
+    kind = import_kind(path.suffix, fmt, dictionary=options.get("dictionary") is not None)
+    for name, owner in misplaced(kind, [n for n, v in options.items() if v is not None]):
+        raise CommandError(f"--{name}", f"--{name} is for --format {owner}; leave it out or give --format {owner}")
     return kind
 
 
@@ -149,7 +113,20 @@ def _read(path: Path, fmt: str, wave: str | None, mapping_file: Path | None, reg
             raise CommandError(
                 "--map", "FHIR responses are mapped by their Questionnaire; give --questionnaire instead of --map"
             )
-        return _read_fhir(path, options | {"wave": wave}, registry)
+        from toolkit.exchange.import_foreign import read_fhir_file
+        from toolkit.scoring import score
+
+        _check_instrument(options["instrument"], registry)
+        return read_fhir_file(
+            path,
+            file_digest(path),
+            registry,
+            lambda wide: score(wide, registry).scores,
+            questionnaire=options["questionnaire"],
+            instrument=options["instrument"],
+            participant=options["participant"],
+            wave=wave,
+        )
     if fmt == "redcap":
         from toolkit.exchange.redcap_records import read_redcap_file
 

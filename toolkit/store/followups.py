@@ -67,6 +67,17 @@ def wave_visits(session: Session, program: Program) -> dict[tuple[int, int], Wav
     return {(pid, wid): WaveVisit(int(n or 0), _local(when, program.time_zone)) for pid, wid, n, when in rows}
 
 
+def baseline_days(session: Session, program: Program) -> dict[str, date]:
+    """Participant code -> the day of their first-wave visit, for the program's participants who have one."""
+    if not program.waves:
+        return {}
+    first = program.waves[0].id
+    codes = dict(
+        session.execute(select(Participant.id, Participant.code).where(Participant.program_id == program.id)).all()
+    )
+    return {codes[pid]: visit.on for (pid, wid), visit in wave_visits(session, program).items() if wid == first}
+
+
 def _local(moment: datetime | str, time_zone: str) -> date:
     if isinstance(moment, str):  # SQLite may hand an aggregate back as text
         moment = datetime.fromisoformat(moment)

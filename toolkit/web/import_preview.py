@@ -19,8 +19,8 @@ from toolkit.store.models import ImportRecord
 from toolkit.store.models import Program
 from toolkit.web.db import get_db
 from toolkit.web.db import get_registry
-from toolkit.web.import_uploads import check_upload
-from toolkit.web.import_uploads import CheckedUpload
+from toolkit.web.import_reading import check_upload
+from toolkit.web.import_reading import CheckedUpload
 from toolkit.web.import_uploads import KeptUpload
 from toolkit.web.import_uploads import sweep_expired
 from toolkit.web.import_uploads import uploads_folder
@@ -43,8 +43,14 @@ SHOWN = 100
 ON_THE_PAGE = (
     ("map it with --map", "map it with a map file (upload one with the response file)"),
     ("map its values with --map", "map its values with a map file (upload one with the response file)"),
+    ("in a --map file", "in a map file (upload one with the records)"),
     ("--map", "a map file"),
+    ("give --wave", "choose the wave of every row"),
     ("--wave", "the wave of every row"),
+    ("give it with --questionnaire Q.json", "upload it under “Questionnaire” with the responses"),
+    ("(--questionnaire) or the right --instrument", "(under “Questionnaire”) or choose the right instrument"),
+    ("name its instrument with --instrument ID", "choose its instrument under “Instrument”"),
+    ("give the participant's code with --participant", "type the participant's code under “Participant code”"),
 )
 
 
@@ -123,22 +129,50 @@ def on_the_page(message: str) -> str:
     return message
 
 
-def place(where: str, path: str) -> str:
+def _inner(rest: str, word: str) -> str:
+    """A place inside a file: ``line 3``, ``line 1, column 18`` (JSON), else ``WORD rest``."""
+    line, sep, column = rest.partition(":")
+    if line.isdigit() and (not sep or column.isdigit()):
+        return f"line {line}, column {column}" if sep else f"line {line}"
+    return f"{word} {rest}"
+
+
+def place(where: str, path: str, *, json_file: bool = False) -> str:
     """Where a problem is, in words: ``row 5, column phq9_1`` for ``FILE:5:phq9_1``.
 
     >>> place("a.csv:5:phq9_1", "a.csv"), place("a.csv:1:x", "a.csv"), place("a.csv", "a.csv")
     ('row 5, column phq9_1', 'row 1 (the header), column x', 'the file')
     >>> place("a.sav:phq9_2", "a.sav"), place("map file m.yaml:3", "a.csv")
     ('column phq9_2', 'map file m.yaml, line 3')
+    >>> place("data dictionary d.csv:interest", "r.csv"), place("Questionnaire q.json:2:7", "r.json")
+    ('data dictionary d.csv, field interest', 'Questionnaire q.json, line 2, column 7')
+
+    In a FHIR file (``json_file``) a place is a line and column, a response
+    (counted from 1) or the element's path:
+
+    >>> [place(f"r.json:{at}", "r.json", json_file=True) for at in ("1:18", "0:wave", "entry[1].item[linkId=q2]")]
+    ['line 1, column 18', 'response 1, wave', 'entry[1].item[linkId=q2]']
+    >>> place("r.json:", "r.json", json_file=True), place("r.json:entry[0].", "r.json", json_file=True)
+    ('the file', 'entry[0]')
     """
     if where == path:
         return "the file"
+    if where.startswith(path + ":") and json_file:
+        rest = where[len(path) + 1 :].rstrip(".")
+        row, sep, column = rest.partition(":")
+        if row.isdigit() and sep and not column.isdigit():
+            return f"response {int(row) + 1}, {column}"
+        return _inner(rest, "element").removeprefix("element ") if rest else "the file"
     if where.startswith(path + ":"):
         row, _sep, column = where[len(path) + 1 :].partition(":")
         if not row.isdigit():
             return f"column {row}{_sep}{column}"
         head = f"row {row}" + (" (the header)" if row == "1" else "")
         return f"{head}, column {column}" if column else head
+    for label, word in (("data dictionary ", "field"), ("Questionnaire ", "element"), ("map file ", "line")):
+        name, sep, rest = where.partition(":")
+        if where.startswith(label) and sep:
+            return f"{name}, {_inner(rest, word)}"
     name, sep, line = where.rpartition(":")
     return f"{name}, line {line}" if sep and line.isdigit() else where
 

@@ -1,11 +1,13 @@
 """The Imports page: put a response file into a program from a staff page, for the program's admins.
 
-``/staff/p/<slug>/imports`` uploads a file (CSV, XLSX, SPSS .sav, Stata .dta;
-a wave for files without a wave column; a map file) and lists the program's
-earlier imports. The upload is kept privately (:mod:`toolkit.web.import_uploads`)
-and shown at ``.../imports/<sha256>``: what the file was taken to be, what
-would be written, risk answers, every problem by row and column, close codes
-to decide and conflicts to replace. Nothing is written until the admin
+``/staff/p/<slug>/imports`` uploads a file (CSV, XLSX, SPSS .sav, Stata .dta,
+REDCap records with their data dictionary, FHIR responses with an optional
+Questionnaire: :mod:`toolkit.web.import_formats`; a wave for files without a
+wave column; a map file) and lists the program's earlier imports. The upload
+is kept privately (:mod:`toolkit.web.import_uploads`) and shown at
+``.../imports/<sha256>``: what the file was taken to be, what would be
+written, risk answers and warnings, every problem by row and column (or by
+element, for FHIR), close codes to decide and conflicts to replace. Nothing is written until the admin
 confirms; the store then re-reads and re-checks the file and writes it in one
 transaction, as ``outcomes import`` does. Staff, evaluators and users of other
 programs get "not found".
@@ -27,14 +29,10 @@ from flask import request
 from flask import url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField
-from flask_wtf.file import FileRequired
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import RequestEntityTooLarge
 from wtforms import BooleanField
-from wtforms import SelectChoice
-from wtforms import SelectField
 
 from toolkit.errors import ToolkitError
 from toolkit.store.engine import begin_write
@@ -43,6 +41,9 @@ from toolkit.store.models import Program
 from toolkit.store.models import StaffUser
 from toolkit.web.db import get_db
 from toolkit.web.db import get_registry
+from toolkit.web.import_formats import kept_with
+from toolkit.web.import_formats import upload_form
+from toolkit.web.import_formats import wave_dating
 from toolkit.web.import_preview import already_imported
 from toolkit.web.import_preview import check_kept
 from toolkit.web.import_preview import choices_from
@@ -56,11 +57,12 @@ from toolkit.web.import_preview import remember_choices
 from toolkit.web.import_preview import row_of
 from toolkit.web.import_preview import SHOWN
 from toolkit.web.import_preview import stored_message
+from toolkit.web.import_reading import read_and_check
 from toolkit.web.import_uploads import discard_upload
 from toolkit.web.import_uploads import find_upload
 from toolkit.web.import_uploads import keep_upload
+from toolkit.web.import_uploads import MAX_EXTRA_BYTES
 from toolkit.web.import_uploads import MAX_MAP_BYTES
-from toolkit.web.import_uploads import read_and_check
 from toolkit.web.import_uploads import UploadRefused
 from toolkit.web.prg import restore_form
 from toolkit.web.prg import see_other
@@ -73,15 +75,6 @@ bp = Blueprint("imports", __name__, url_prefix="/staff/p/<slug>/imports")
 ADMINS = ("admin",)
 LISTED = 100
 """Earlier imports listed on the page, newest first."""
-FILE_WAVE = ""
-
-
-class UploadForm(FlaskForm):
-    """The file to import, the wave of every row (when the file has no wave column) and a map file."""
-
-    file = FileField("Response file", validators=[FileRequired("Response file: choose the file to import")])
-    wave = SelectField("Wave of every row", default=FILE_WAVE)
-    mapping = FileField("Map file (optional)")
 
 
 class ConfirmForm(FlaskForm):
@@ -121,7 +114,7 @@ def _parse_upload_first():
     if request.endpoint != "imports.upload" or request.mimetype != "multipart/form-data":
         return None
     request.max_content_length = current_app.config.get("IMPORT_MAX_CONTENT_LENGTH") or (
-        _file_limit_bytes() + MAX_MAP_BYTES + 64 * 1024
+        _file_limit_bytes() + MAX_MAP_BYTES + 2 * MAX_EXTRA_BYTES + 64 * 1024
     )
     try:
         texts = [v for _, values in request.form.lists() for v in values]
@@ -139,21 +132,13 @@ def _first_hook(state) -> None:
     state.app.before_request_funcs.setdefault(None, []).insert(0, _parse_upload_first)
 
 
-def _upload_form(program: Program) -> UploadForm:
-    form = UploadForm()
-    form.wave.choices = [SelectChoice(FILE_WAVE, "From the file's wave column")] + [
-        SelectChoice(w.name, w.name) for w in program.waves
-    ]
-    return form
-
-
 @bp.route("", methods=["GET"])
 @roles_required(*ADMINS)
 def page(slug: str):
     """The upload form and the program's earlier imports."""
     program = program_or_404(slug)
     kept_uploads_root()
-    form = _upload_form(program)
+    form = upload_form(program, get_registry())
     restore_form(form)
     rows = get_db().execute(
         select(ImportRecord, StaffUser.email)
@@ -172,23 +157,20 @@ def upload(slug: str):
     from toolkit.store.imports import previous_import
 
     program = program_or_404(slug)
-    form = _upload_form(program)
+    form = upload_form(program, get_registry())
     if not form.validate_on_submit():
         stash_form(form)
         return see_other(url_for("imports.page", slug=slug))
     root = kept_uploads_root()
-    given = form.mapping.data
-    mapping = (given.filename, given.stream) if given and given.filename else None
     try:
         kept = keep_upload(
             root,
             (form.file.data.filename, form.file.data.stream),
-            mapping,
             program_id=program.id,
             staff_id=current_user.id,
-            wave=form.wave.data or None,
             max_bytes=_file_limit_bytes(),
             too_large=_too_large(),
+            **kept_with(form),
         )
     except UploadRefused as exc:
         flash(str(exc), "error")
@@ -232,18 +214,22 @@ def preview(slug: str, digest: str):
     choices = recall_choices(digest)
     checked = check_kept(program, kept, choices)
     form = ConfirmForm(data={"replace": choices.replace, "all_new": choices.all_new})
-    path = checked.table.path
+    path, json_file = checked.table.path, checked.table.path_locations
+
+    def where_of(where: str) -> str:
+        return place(where, path, json_file=json_file)
+
     first = sorted(checked.table.problems, key=lambda p: row_of(p.where, path))[:SHOWN]
-    lines = [(place(p.where, path), on_the_page(p.message)) for p in first]
     return render_template(
         "staff/import_preview.html",
         program=program,
         kept=kept,
         checked=checked,
-        problems=lines,
+        problems=[(where_of(p.where), on_the_page(p.message)) for p in first],
+        warnings=[(where_of(w.where), on_the_page(w.message)) for w in checked.table.warnings[:SHOWN]],
         choices=choices,
         shown=SHOWN,
-        where_of=lambda where: place(where, checked.table.path),
+        where_of=where_of,
         form=form,
         discard_form=DiscardForm(),
     )
@@ -270,7 +256,8 @@ def confirm(slug: str, digest: str):
     db = get_db()
     db.rollback()  # the file is read and checked without holding the database's write lock
     root = kept_uploads_root()
-    table, fires = read_and_check(root, kept, get_registry())
+    table, fires = read_and_check(root, kept, get_registry(), wave_dating(db, program))
+    db.rollback()  # FHIR responses may have read baseline days: the write transaction starts afresh
     begin_write(db)
     program = db.get(Program, program_id)
     before = previous_import(db, program, kept.sha256)
