@@ -26,6 +26,7 @@ from toolkit.exchange.source import read_head
 from toolkit.exchange.source import refuse
 
 ENCODING = "utf-8-sig"
+BOM = b"\xef\xbb\xbf"
 SAVE_AS = "save it as CSV UTF-8"
 FIELDS = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
 MAX_REASON = 160
@@ -71,11 +72,12 @@ def _long_row(path: Path, width: int) -> InputFileError:
     return refuse(str(path), f"a row has more cells than the header names columns; {EXTRA_CELLS}")
 
 
-def _parse(path: Path, **options) -> pd.DataFrame:
+def _parse(path: Path, spaced: bool = True, **options) -> pd.DataFrame:
+    """``pandas.read_csv`` of the file; ``spaced=False`` when no cell starts with a space (nothing to skip)."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", pd.errors.ParserWarning)  # never drop cells without a column
-            return pd.read_csv(path, skipinitialspace=True, encoding=ENCODING, index_col=False, **options)
+            return pd.read_csv(path, skipinitialspace=spaced, encoding=ENCODING, index_col=False, **options)
     except pd.errors.ParserWarning:
         raise _long_row(path, len(pd.read_csv(path, nrows=0, encoding=ENCODING).columns)) from None
     except UnicodeDecodeError:
@@ -127,15 +129,89 @@ def _header(path: Path, limits: Limits) -> list[str]:
     return names
 
 
+def _bytes_at_most(column: pd.Series, most: int) -> bool:
+    """True when the column's text is held by pyarrow and no cell takes more than ``most`` bytes of UTF-8."""
+    if not (isinstance(column.dtype, pd.StringDtype) and column.dtype.storage == "pyarrow"):
+        return False
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    longest = pc.max(pc.binary_length(pa.array(column.array))).as_py()
+    return longest is None or longest <= most
+
+
 def _check_cell_lengths(frame: pd.DataFrame, path: Path, limits: Limits) -> None:
     for name in frame.columns:
         column = frame[name]
         if pd.api.types.is_numeric_dtype(column.dtype) or pd.api.types.is_bool_dtype(column.dtype):
             continue
+        if _bytes_at_most(column, limits.max_cell_chars):  # a character takes at least one byte
+            continue
         lengths = column.astype("str").str.len()  # numbers in a text column are short
         if lengths.max() > limits.max_cell_chars:
             index = int(lengths.idxmax())
             raise refuse(f"{path}:{index + 2}", too_long(int(lengths.max()), limits, f"'{str(name).strip()}'"))
+
+
+def _scan(path: Path, most: int) -> tuple[bool, bool]:
+    """One pass over the bytes: (at most ``most`` line ends, some cell may start with a space).
+
+    Line ends are ``\\n``, ``\\r\\n`` or ``\\r``; a cell starts the file, a line or
+    follows a comma. Both answers err on the safe side: a CR LF split between
+    two blocks counts twice, and a space after a comma inside quotes counts.
+    """
+    import numpy as np
+
+    lines, spaced, before = 0, False, ord("\n")  # the first byte starts a line
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            data = np.frombuffer(block, dtype=np.uint8)
+            lines += int(np.count_nonzero(data == 10))
+            returns = int(np.count_nonzero(data == 13))
+            if returns:
+                lines += returns - block.count(b"\r\n")
+            if not spaced:
+                at = np.flatnonzero(data == 32)
+                previous = data[np.maximum(at - 1, 0)]
+                if len(at) and at[0] == 0:
+                    previous[0] = before
+                spaced = bool(np.isin(previous, (44, 10, 13)).any())
+                if fh.tell() == len(block) and block.startswith(BOM + b" "):
+                    spaced = True
+            before = block[-1]
+    return lines <= most, spaced
+
+
+def _parse_typed(
+    path: Path, names: list[str], text_columns: tuple[str, ...], nrows: int | None, spaced: bool
+) -> pd.DataFrame:
+    """The file parsed with ``text_columns`` as text: what ``_parse(path, dtype=text, nrows=nrows)`` gives.
+
+    Asking pandas for text columns by ``dtype`` costs twice the parse of the
+    whole file; letting it find their type costs nothing for the usual
+    identifier columns (``RP-001``, ``baseline``), which it reads as text
+    anyway. So a file whose text columns are a few of many is parsed with
+    inferred types, and only a text column pandas took for something else
+    (codes that are all digits, an empty column) is read again as text; a
+    column whose type differs between pandas' blocks of rows (its DtypeWarning)
+    makes the whole file read as asked.
+    """
+    text = {c: str for c in text_columns}
+    if 2 * sum(n in text for n in names) > len(names):  # REDCap records: every column is text
+        return _parse(path, spaced, dtype=text, nrows=nrows)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", pd.errors.DtypeWarning)
+            frame = _parse(path, spaced, nrows=nrows)
+    except pd.errors.DtypeWarning:
+        return _parse(path, spaced, dtype=text, nrows=nrows)
+    as_text = pd.Series(["x"], dtype=str).dtype
+    again = [c for c in frame.columns if c in text and frame[c].dtype != as_text]
+    if again:
+        reread = _parse(path, spaced, dtype=text, usecols=again, nrows=nrows)
+        for name in again:
+            frame[name] = reread[name]
+    return frame
 
 
 def read_csv(path: Path, limits: Limits, text_columns: tuple[str, ...]) -> pd.DataFrame:
@@ -147,8 +223,10 @@ def read_csv(path: Path, limits: Limits, text_columns: tuple[str, ...]) -> pd.Da
         When the file is not UTF-8 CSV text, cannot be parsed, names a column
         twice, or has too many rows or columns or too long a cell.
     """
-    _header(path, limits)
-    frame = _parse(path, dtype={c: str for c in text_columns}, nrows=limits.max_rows + 1)
+    names = _header(path, limits)
+    limit = limits.max_rows + 1
+    few, spaced = _scan(path, limit)  # pandas reads a file in parallel only when it may read all of it
+    frame = _parse_typed(path, names, text_columns, None if few else limit, spaced)
     if len(frame) > limits.max_rows:
         raise refuse(
             str(path),

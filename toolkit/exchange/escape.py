@@ -13,14 +13,18 @@ read as that number, never as a formula, so it is left as it is.
 '\\'=HYPERLINK("http://x", "y")'
 >>> escape_cell("-3"), escape_cell(-3), escape_cell("-2+3+cmd|' /C calc'!A0")
 ('-3', -3, "'-2+3+cmd|' /C calc'!A0")
+
+Reading a file back, :func:`unescape_text` takes that quote off again.
 """
 
 from __future__ import annotations
 
 import re
 from typing import Any
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
@@ -33,6 +37,20 @@ def escape_text(text: str) -> str:
     return text
 
 
+def unescape_text(text: str) -> str:
+    """``text`` without the ``'`` that :func:`escape_text` puts before a formula's first character.
+
+    A ``'`` followed by ``=``, ``+``, ``-``, ``@``, a tab or a carriage return
+    is taken off; any other text, a lone ``'`` included, is returned as it is.
+
+    >>> unescape_text("'=North"), unescape_text("'-2+3"), unescape_text("'abc"), unescape_text("=x")
+    ('=North', '-2+3', "'abc", '=x')
+    """
+    if text.startswith("'") and text[1:].startswith(FORMULA_START):
+        return text[1:]
+    return text
+
+
 def escape_cell(value: Any) -> Any:
     """A cell value made safe to open in a spreadsheet: text escaped, anything else as it is."""
     return escape_text(value) if isinstance(value, str) else value
@@ -40,6 +58,8 @@ def escape_cell(value: Any) -> Any:
 
 def escaped(frame: pd.DataFrame) -> pd.DataFrame:
     """A copy of ``frame`` whose column names and text cells are escaped; numeric columns are kept."""
+    import pandas as pd
+
     out = frame.copy()
     out.columns = [escape_cell(c) for c in frame.columns]
     for n in range(out.shape[1]):

@@ -39,6 +39,26 @@ class RiskAnswer:
     cell: Cell
 
 
+def _repeated(waves: np.ndarray, codes: np.ndarray, items: int, bounds: np.ndarray | None) -> np.ndarray:
+    """Answers whose participant-wave and item an earlier answer has (the second and later of each).
+
+    ``bounds`` (when the answers are grouped by item code, from 0) are where
+    each item's answers start. A reader that builds the answers item by item,
+    in the order of the participant-waves, gives each item's waves strictly
+    increasing, so none repeats: that is checked in one pass instead of
+    hashing every answer.
+    """
+    import pandas as pd
+
+    if bounds is not None and len(codes) > 1 and codes[0] >= 0:
+        rising = np.diff(waves) > 0
+        starts = bounds[(bounds > 0) & (bounds < len(codes))]
+        rising[starts - 1] = True  # the first answer of an item follows another item's
+        if rising.all():
+            return np.zeros(len(codes), dtype=bool)
+    return pd.Series(waves.astype(np.int64) * max(items, 1) + codes).duplicated(keep="first").to_numpy()
+
+
 def check_answers(table: ImportTable, registry: Registry) -> list[RiskAnswer]:
     """Add a problem to ``table`` for every answer that is not possible, and return the risk answers that fire.
 
@@ -65,9 +85,12 @@ def check_answers(table: ImportTable, registry: Registry) -> list[RiskAnswer]:
     rows_of = frame["row"].to_numpy()
     values_of = frame["value"].to_numpy(dtype=float)
     declined_of = frame["declined"].to_numpy(dtype=bool)
-    key = waves_of.astype(np.int64) * max(len(names), 1) + codes
-    dup = pd.Series(key).duplicated(keep="first").to_numpy()
+    grouped = len(codes) < 2 or bool((codes[1:] >= codes[:-1]).all())
+    order = np.arange(len(codes)) if grouped else np.argsort(codes, kind="stable")
+    bounds = np.searchsorted(codes[order], np.arange(len(names) + 1))
+    dup = _repeated(waves_of, codes, len(names), bounds if grouped else None)
     if dup.any():
+        key = waves_of.astype(np.int64) * max(len(names), 1) + codes
         first = pd.Series(rows_of).groupby(key).transform("min").to_numpy()
         waves = table.wave_frame()
         for i in np.flatnonzero(dup)[:MAX_LISTED]:
@@ -80,11 +103,12 @@ def check_answers(table: ImportTable, registry: Registry) -> list[RiskAnswer]:
                 )
             )
     fires: list[RiskAnswer] = []
-    order = np.argsort(codes, kind="stable")
-    bounds = np.searchsorted(codes[order], np.arange(len(names) + 1))
+    contiguous = grouped and not dup.any()  # each item's answers are a slice: read them without copying
     for code, item_id in enumerate(names):
-        rows = order[bounds[code] : bounds[code + 1]]
-        rows = rows[~dup[rows]]
+        start, end = bounds[code], bounds[code + 1]
+        rows = order[start:end]
+        if dup.any():
+            rows = rows[~dup[rows]]
         if not len(rows):
             continue
         found = registry.item(item_id)
@@ -97,8 +121,9 @@ def check_answers(table: ImportTable, registry: Registry) -> list[RiskAnswer]:
             )
             continue
         inst, item = found
-        answered = ~declined_of[rows]
-        values = values_of[rows]
+        span = slice(start, end) if contiguous else rows
+        answered = ~declined_of[span]
+        values = values_of[span]
         off = answered & ~on_scale_array(inst, item, values)
         for i in np.flatnonzero(off)[:MAX_LISTED]:
             table.problems.append(

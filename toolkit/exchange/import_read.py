@@ -8,7 +8,9 @@ README's layout. *Long*: one row per participant, wave and item
 ``auto`` takes the long layout when the file has ``item`` and ``value``
 columns. Cells are checked column by column (numpy and pandas, no loop over
 cells), and every problem names its row and column; nothing is stored by
-this module.
+this module. Identifier cells that the toolkit's own CSV and XLSX exports
+escaped against spreadsheet formulas (``'=North``) read back as they were
+stored (``=North``).
 """
 
 from __future__ import annotations
@@ -25,10 +27,14 @@ from toolkit.errors import Problem
 from toolkit.exchange.csv_reader import read_csv
 from toolkit.exchange.import_map import IDENTITY
 from toolkit.exchange.import_map import ImportMap
+from toolkit.exchange.import_rows import ID_COLUMNS
+from toolkit.exchange.import_rows import identities
+from toolkit.exchange.import_rows import participant_waves
+from toolkit.exchange.import_rows import repeats
+from toolkit.exchange.import_rows import set_wave_rows
+from toolkit.exchange.import_rows import Texts
 from toolkit.exchange.import_table import ImportTable
 from toolkit.exchange.import_values import answer_column
-from toolkit.exchange.import_values import dates_column
-from toolkit.exchange.import_values import text_column
 from toolkit.exchange.limits import Limits
 from toolkit.exchange.source import checked_size
 from toolkit.exchange.text_encoding import sniff
@@ -36,9 +42,11 @@ from toolkit.exchange.text_encoding import utf8_copy
 from toolkit.exchange.wide_file import XLSX_SUFFIXES
 from toolkit.exchange.xlsx_reader import read_xlsx
 
-ID_COLUMNS = ("participant", "wave", "date", "site", "group")
 LONG_COLUMNS = ("item", "value")
 SNIFF_BYTES = 1 << 16
+#: Set in ``DataFrame.attrs`` of a CSV or XLSX file's frame: its text cells may carry the
+#: formula escape of the toolkit's exports (``'=North``), which :func:`table_from_frame` undoes.
+ESCAPED = "formula_escaped"
 
 
 def file_digest(path: Path) -> str:
@@ -66,6 +74,7 @@ def read_frame(path: Path, limits: Limits, mapping: ImportMap = IDENTITY) -> tup
     if path.suffix.lower() in XLSX_SUFFIXES:
         keys = tuple(mapping.columns) + ID_COLUMNS + ("item",)
         frame = read_xlsx(path, size, limits, tuple(k for k in keys if mapping.column(k) in ID_COLUMNS + ("item",)))
+        frame.attrs[ESCAPED] = True
         return frame, "XLSX workbook (first sheet)", 2
     with open(path, "rb") as fh:
         fmt = sniff(fh.read(SNIFF_BYTES))
@@ -74,6 +83,7 @@ def read_frame(path: Path, limits: Limits, mapping: ImportMap = IDENTITY) -> tup
         with open(plain, encoding="utf-8-sig", newline="") as fh:
             names = next(csv.reader(fh), [])
         frame = read_csv(plain, limits, _text_names(names, mapping))
+    frame.attrs[ESCAPED] = True
     return frame, f"CSV, {fmt.describe()}", 2
 
 
@@ -86,56 +96,7 @@ def _columns(frame: pd.DataFrame, mapping: ImportMap) -> tuple[dict[str, str], d
     return ids, items
 
 
-def _identities(frame: pd.DataFrame, ids: dict[str, str], wave: str | None, mapping: ImportMap, table: ImportTable):
-    """Per row: participant, wave, date, site, group as arrays, and a mask of rows whose identity is complete."""
-    n = len(frame)
-    rows = np.arange(n) + 2
-    out = {name: text_column(frame[ids[name]]) if name in ids else pd.Series([""] * n) for name in ID_COLUMNS}
-    if "wave" in ids:
-        names = out["wave"]
-        out["wave"] = names.map({w: mapping.wave(w) for w in names.unique()})
-    elif wave:
-        out["wave"] = pd.Series([wave] * n)
-    ok = np.ones(n, dtype=bool)
-    for name in ("participant", "wave"):
-        blank = (out[name] == "").to_numpy()
-        for r in rows[blank][:1000]:
-            table.problems.append(
-                Problem(f"{table.path}:{r}:{ids.get(name, name)}", f"no {name}; every row needs a {name}")
-            )
-        ok &= ~blank
-    days = None
-    if "date" in ids:
-        days, bad = dates_column(out["date"])
-        for r, text in zip(rows[bad][:1000], out["date"][bad][:1000], strict=False):
-            table.problems.append(
-                Problem(
-                    f"{table.path}:{r}:{ids['date']}",
-                    f"'{text[:40]}' is not a date; write it as YYYY-MM-DD, e.g. 2026-03-31",
-                )
-            )
-    return out, days, ok
-
-
-def _waves(table: ImportTable, out: dict, days, keep: np.ndarray) -> None:
-    """The participant-waves of the kept rows, as the table's columnar wave frame."""
-    n = len(keep)
-    frame = pd.DataFrame(
-        {
-            "participant": out["participant"].to_numpy(dtype=object)[keep],
-            "wave": out["wave"].to_numpy(dtype=object)[keep],
-            "row": (np.arange(n) + 2)[keep],
-            "date": (
-                days if days is not None else pd.Series(pd.NaT, index=range(n), dtype="datetime64[ns]")
-            ).to_numpy()[keep],
-            "site": out["site"].replace("", None).to_numpy(dtype=object)[keep],
-            "group": out["group"].replace("", None).to_numpy(dtype=object)[keep],
-        }
-    )
-    table.wave_rows = frame
-
-
-def _wide(frame, table, ids, items, item_ids, wave, mapping) -> None:
+def _wide(frame, table, ids, items, item_ids, wave, mapping, escaped) -> None:
     from toolkit.instruments.rules import did_you_mean
 
     for old, new in items.items():
@@ -149,22 +110,10 @@ def _wide(frame, table, ids, items, item_ids, wave, mapping) -> None:
             )
     if table.problems:
         return
-    out, days, ok = _identities(frame, ids, wave, mapping, table)
-    key = out["participant"] + "\x1f" + out["wave"]
-    dup = key.duplicated(keep="first").to_numpy() & ok
-    if dup.any():
-        first = pd.Series(np.arange(len(key)) + 2).groupby(key.to_numpy()).transform("min").to_numpy()
-        for r in np.flatnonzero(dup)[:1000]:
-            table.problems.append(
-                Problem(
-                    f"{table.path}:{r + 2}",
-                    f"participant '{out['participant'][r]}' has a second row for wave"
-                    f" '{out['wave'][r]}' (first on row {first[r]}); keep one row per participant and wave",
-                )
-            )
-    keep = ok & ~dup
-    _waves(table, out, days, keep)
-    index = np.cumsum(keep) - 1
+    found = identities(frame, ids, wave, mapping, table, escaped)
+    keep = found.complete & ~repeats(found, table)
+    set_wave_rows(table, found, keep)
+    index, numbers = np.cumsum(keep) - 1, np.arange(len(keep)) + 2
     parts = []
     for old, new in items.items():
         values, declined, present, bad = answer_column(frame[old], new, mapping)
@@ -175,33 +124,35 @@ def _wide(frame, table, ids, items, item_ids, wave, mapping) -> None:
                     f"'{str(frame[old].iat[r])[:40]}' is not a number; write the answer's value or 'declined'",
                 )
             )
-        take = np.flatnonzero(present & keep)
-        parts.append((index[take], new, values[take], declined[take], take + 2, old))
+        parts.append((np.flatnonzero(present & keep), index, new, values, declined, numbers, old))
     table.answers = _concat(parts)
 
 
-def _long(frame, table, ids, item_ids, wave, mapping) -> None:
+def _long(frame, table, ids, item_ids, wave, mapping, escaped) -> None:
     from toolkit.instruments.rules import did_you_mean
 
-    out, days, ok = _identities(frame, ids, wave, mapping, table)
-    items = text_column(frame[ids["item"]])
-    items = items.map({i: mapping.column(i) for i in items.unique()})
-    unknown = ~items.isin(item_ids).to_numpy() & ok
+    found = identities(frame, ids, wave, mapping, table, escaped)
+    ok = found.complete
+    items = Texts.of(frame[ids["item"]], escaped).renamed(mapping.column)
+    unknown = items.where(~items.values.isin(item_ids)) & ok
     for r in np.flatnonzero(unknown)[:1000]:
+        name = items.text(r)
         table.problems.append(
             Problem(
                 f"{table.path}:{r + 2}:{ids['item']}",
-                f"unknown item '{items.iat[r][:40]}'{did_you_mean(items.iat[r], sorted(item_ids))}; use an item id",
+                f"unknown item '{name[:40]}'{did_you_mean(name, sorted(item_ids))}; use an item id",
             )
         )
-    key = (out["participant"] + "\x1f" + out["wave"]).to_numpy()
+    key = participant_waves(found)
     first_of_key = ~pd.Series(key).duplicated(keep="first").to_numpy() & ok
-    _waves(table, out, days, first_of_key)
-    wave_index = pd.Series(np.cumsum(first_of_key) - 1)[first_of_key].set_axis(key[first_of_key])
+    set_wave_rows(table, found, first_of_key)
+    wave_of_key = pd.Index(key[first_of_key])
     values_col = frame[ids["value"]]
+    valid = ok & ~unknown
     parts = []
-    for name in items[ok & ~unknown].unique():
-        rows = np.flatnonzero((items == name).to_numpy() & ok & ~unknown)
+    for code in pd.unique(items.codes[valid]):
+        name = items.values[code]
+        rows = np.flatnonzero((items.codes == code) & valid)
         values, declined, present, bad = answer_column(values_col.iloc[rows].reset_index(drop=True), name, mapping)
         for r in rows[bad][:1000]:
             table.problems.append(
@@ -211,38 +162,52 @@ def _long(frame, table, ids, item_ids, wave, mapping) -> None:
                 )
             )
         take = rows[present]
-        parts.append(
-            (wave_index.loc[key[take]].to_numpy(), name, values[present], declined[present], take + 2, ids["value"])
-        )
+        waves = wave_of_key.get_indexer(key[take])
+        parts.append((None, waves, name, values[present], declined[present], take + 2, ids["value"]))
     table.answers = _concat(parts)
 
 
 def _concat(parts: list[tuple]) -> pd.DataFrame:
-    """The answer frame from per-item parts ``(waves, item, values, declined, rows, column)``.
+    """The answer frame from per-item parts ``(take, waves, item, values, declined, rows, column)``.
 
-    Items and columns are categorical: a million answers name a few dozen items.
+    ``take`` picks the part's answers from its arrays (None: all of them);
+    they are copied straight into the frame's arrays. Items and columns are
+    categorical: a million answers name a few dozen items.
     """
-    items = list(dict.fromkeys(p[1] for p in parts))
-    columns = list(dict.fromkeys(p[5] for p in parts))
-    sizes = [len(p[0]) for p in parts]
+    items = list(dict.fromkeys(p[2] for p in parts))
+    columns = list(dict.fromkeys(p[6] for p in parts))
+    ends = np.cumsum([len(p[1]) if p[0] is None else len(p[0]) for p in parts], dtype=np.int64)
+    spans = list(zip(np.concatenate([[0], ends[:-1]]), ends, strict=True)) if parts else []
+    total = int(ends[-1]) if parts else 0
 
     def joined(i: int, dtype: str) -> np.ndarray:
-        return np.concatenate([np.asarray(p[i], dtype=dtype) for p in parts]) if parts else np.empty(0, dtype=dtype)
+        out = np.empty(total, dtype=dtype)
+        for p, (start, end) in zip(parts, spans, strict=True):
+            source = np.asarray(p[i], dtype=dtype)
+            if p[0] is None:
+                out[start:end] = source
+            else:
+                np.take(source, p[0], out=out[start:end], mode="clip")  # "raise" would buffer; p[0] is in range
+        return out
 
-    def codes(i: int, names: list[str]) -> np.ndarray:
+    def categorical(i: int, names: list[str]) -> pd.Categorical:
+        if not parts:
+            return pd.Categorical([])
         where = {n: k for k, n in enumerate(names)}
-        return np.repeat(np.array([where[p[i]] for p in parts], dtype=np.int32), sizes)
+        codes = np.empty(total, dtype=np.int8 if len(names) < np.iinfo(np.int8).max else np.int32)
+        for p, (start, end) in zip(parts, spans, strict=True):
+            codes[start:end] = where[p[i]]
+        return pd.Categorical.from_codes(codes, categories=names, validate=False)  # valid by construction
 
-    return pd.DataFrame(
-        {
-            "wave": joined(0, "int64"),
-            "item": pd.Categorical.from_codes(codes(1, items), categories=items) if parts else pd.Categorical([]),
-            "value": joined(2, "float64"),
-            "declined": joined(3, "bool"),
-            "row": joined(4, "int64"),
-            "column": pd.Categorical.from_codes(codes(5, columns), categories=columns) if parts else pd.Categorical([]),
-        }
-    )
+    columns_of = {
+        "wave": joined(1, "int64"),
+        "item": categorical(2, items),
+        "value": joined(3, "float64"),
+        "declined": joined(4, "bool"),
+        "row": joined(5, "int64"),
+        "column": categorical(6, columns),
+    }
+    return pd.DataFrame(columns_of, copy=False)  # the arrays are new: no copy into one block per type
 
 
 def table_from_frame(
@@ -257,6 +222,7 @@ def table_from_frame(
     mapping: ImportMap = IDENTITY,
 ) -> ImportTable:
     """Read the cells of a wide or long file into administrations, collecting every problem."""
+    escaped = bool(frame.attrs.get(ESCAPED))
     frame = frame.set_axis([str(c).strip() for c in frame.columns], axis=1).reset_index(drop=True)
     ids, items = _columns(frame, mapping)
     long = layout == "long" or (layout == "auto" and all(c in ids for c in LONG_COLUMNS))
@@ -267,7 +233,7 @@ def table_from_frame(
     if table.problems:
         return table
     if long:
-        _long(frame, table, ids, item_ids, wave, mapping)
+        _long(frame, table, ids, item_ids, wave, mapping, escaped)
     else:
-        _wide(frame, table, ids, items, item_ids, wave, mapping)
+        _wide(frame, table, ids, items, item_ids, wave, mapping, escaped)
     return table

@@ -44,6 +44,29 @@ def text_column(column: pd.Series) -> pd.Series:
     return pd.Series([_as_text(v) for v in column.tolist()], index=column.index, dtype=object)
 
 
+def distinct_texts(column: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """:func:`text_column` as codes into its distinct texts: ``(codes, texts)``, ``texts[codes]`` being the column.
+
+    >>> codes, texts = distinct_texts(pd.Series([" b", "a", "b", None]))
+    >>> codes.tolist(), texts.tolist()
+    ([0, 1, 0, 2], ['b', 'a', ''])
+    """
+    if not isinstance(column.dtype, pd.StringDtype):
+        return text_column(column).factorize()
+    codes, values = column.factorize(use_na_sentinel=False)  # stripped once per distinct value
+    texts = values.str.strip()
+    if texts.equals(values) and not texts.hasnans:  # nothing stripped: still distinct
+        return codes, texts
+    texts = texts.fillna("")
+    return (codes, texts) if texts.is_unique else _merged(codes, texts)
+
+
+def _merged(codes: np.ndarray, texts: pd.Index) -> tuple[np.ndarray, pd.Index]:
+    """Codes into ``texts`` with equal texts given one code."""
+    again, distinct = texts.factorize()
+    return again[codes], distinct
+
+
 def _recodes(mapping: ImportMap, item: str) -> bool:
     return bool(mapping.values.get(item) or mapping.values.get("*") or mapping.declined)
 

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from toolkit.errors import Problem
-from toolkit.exchange.escape import FORMULA_START
+from toolkit.exchange.escape import unescape_text
 from toolkit.exchange.import_map import DECLINED
 from toolkit.exchange.import_map import IDENTITY
 from toolkit.exchange.import_map import ImportMap
@@ -66,10 +66,7 @@ def _text(value: object) -> str:
     """A cell as text, the formula escape of the toolkit's writers undone (``'=x`` -> ``=x``)."""
     if value is None or (isinstance(value, float) and value != value):
         return ""
-    text = str(value).strip()
-    if text.startswith("'") and text[1:].startswith(FORMULA_START):
-        return text[1:]
-    return text
+    return unescape_text(str(value).strip())
 
 
 def _date(text: str) -> date | None:
