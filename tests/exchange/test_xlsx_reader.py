@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 import tracemalloc
 import warnings
@@ -227,3 +228,27 @@ def test_a_real_workbook_reads_as_before(tmp_path, registry):
     assert frame["site"].tolist()[0] == "north" and pd.isna(frame["site"].tolist()[1])
     assert frame["gad7_1"].dtype == "int64" and frame["gad7_1"].tolist() == [1, 1]
     assert frame["gad7_2"].tolist() == [2, "declined"]
+
+
+def test_date_cells_of_identifier_columns_read_as_iso_dates(tmp_path, registry):
+    """Excel keeps dates as numbers with a date format: the import's ``date`` column gets YYYY-MM-DD back."""
+    path = tmp_path / "dated.xlsx"
+    book = openpyxl.Workbook()
+    book.active.append(["participant", "wave", "date", "site", *[f"gad7_{i}" for i in range(1, 8)]])
+    book.active.append(["P1", "baseline", dt.datetime(2026, 1, 15), "North", 1, 2, 3, 0, 1, 2, 3])
+    book.active.append(["P2", "baseline", dt.date(2026, 2, 1), "North", 1, 2, 3, 0, 1, 2, 3])
+    book.active.append(["P4", "baseline", "2026-03-01", dt.datetime(2026, 3, 1), 1, 2, 3, 0, 1, 2, 3])
+    book.save(path)
+    frame = read_wide(path, registry)
+    assert frame["date"].tolist() == ["2026-01-15", "2026-02-01", "2026-03-01"]
+    assert frame["site"].tolist()[2] == "2026-03-01"
+
+
+def test_a_date_cell_with_a_time_is_not_taken_for_a_day(tmp_path, registry):
+    path = tmp_path / "timed.xlsx"
+    book = openpyxl.Workbook()
+    book.active.append(["participant", "wave", "date", *[f"gad7_{i}" for i in range(1, 8)]])
+    book.active.append(["P3", "baseline", dt.datetime(2026, 2, 1, 9, 30), 1, 2, 3, 0, 1, 2, 3])
+    book.save(path)
+    with pytest.raises(InputFileError, match=r"row 2, column 'date': '2026-02-01 09:30:00' is not a date"):
+        read_wide(path, registry)

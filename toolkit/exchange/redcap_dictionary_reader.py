@@ -16,7 +16,7 @@ from pathlib import Path
 
 from toolkit.errors import InputFileError
 from toolkit.errors import Problem
-from toolkit.exchange.escape import FORMULA_START
+from toolkit.exchange.escape import unescape_text
 from toolkit.exchange.limits import Limits
 from toolkit.exchange.limits import MB
 from toolkit.exchange.redcap_dictionary import COLUMNS
@@ -87,13 +87,6 @@ class RedcapDictionary:
         return {(f.item_id or f.name): f for f in answer_fields}
 
 
-def _unescape(text: str) -> str:
-    """Undo the formula escape of the toolkit's writer (``'=x`` -> ``=x``)."""
-    if text.startswith("'") and text[1:].startswith(FORMULA_START):
-        return text[1:]
-    return text
-
-
 def parse_choices(text: str) -> dict[str, str]:
     """``0, Not at all | 1, Several days`` -> ``{"0": "Not at all", "1": "Several days"}``."""
     out: dict[str, str] = {}
@@ -141,7 +134,7 @@ def read_redcap_dictionary(path: Path | str) -> RedcapDictionary:
     fields: dict[str, RedcapField] = {}
     problems: list[Problem] = []
     for line, row in enumerate(rows[1:], start=2):
-        cells = {name: _unescape(row[i].strip()) if i < len(row) else "" for name, i in col.items()}
+        cells = {name: unescape_text(row[i].strip()) if i < len(row) else "" for name, i in col.items()}
         name = cells[COLUMNS[0]]
         if not name:
             continue

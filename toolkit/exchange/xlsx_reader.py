@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Iterator
+from datetime import date
+from datetime import datetime
+from datetime import time
 from pathlib import Path
 from typing import Any
 from typing import BinaryIO
@@ -102,10 +105,20 @@ def _rows(rows: Iterator[tuple], path: Path, names: list[str], limits: Limits) -
 
 
 def _as_text(value: Any) -> Any:
+    """A cell of an identifier column as text: whole numbers without ``.0``, a date cell as ``YYYY-MM-DD``.
+
+    Excel keeps a date as a number with a date format, which openpyxl reads
+    as a datetime; a date (or a datetime at midnight) is written as the
+    import's dates are, and a datetime with a time as ``YYYY-MM-DD HH:MM:SS``.
+    """
     if value is None:
         return None
     if isinstance(value, float) and value.is_integer():
         value = int(value)
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == time(0) else value.isoformat(sep=" ")
+    if isinstance(value, date):
+        return value.isoformat()
     return str(value)
 
 
