@@ -7,10 +7,14 @@ import os
 import re
 import stat
 import time
-from pathlib import Path
 
 import pytest
-from sqlalchemy import func
+from import_pages import confirm
+from import_pages import counts
+from import_pages import kept_files
+from import_pages import plain
+from import_pages import previewed as preview_file
+from import_pages import upload as upload_file
 from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
@@ -20,7 +24,6 @@ from toolkit.store.models import AuditEvent
 from toolkit.store.models import ImportRecord
 from toolkit.store.models import ItemResponse
 from toolkit.store.models import Participant
-from toolkit.store.models import ReplacedAnswer
 from toolkit.store.models import StaffUser
 from toolkit.store.users import create_user
 
@@ -40,26 +43,8 @@ def person(code: str, wave: str = "baseline", value: int = 1, **extra) -> dict:
     return {"participant": code, "wave": wave, "date": "2026-01-15", **{i: value for i in PHQ}, **extra}
 
 
-def counts(db) -> dict[str, int]:
-    db.rollback()
-    models = (Participant, Administration, ItemResponse, ImportRecord, ReplacedAnswer)
-    return {m.__tablename__: db.scalar(select(func.count()).select_from(m)) for m in models}
-
-
 def upload(client, web, data: bytes, name: str = "paper.csv", **fields):
-    page = client.get(URL)
-    form = {"csrf_token": web.csrf(page.data), "wave": "", "file": (io.BytesIO(data), name), **fields}
-    return client.post(URL, data=form, content_type="multipart/form-data")
-
-
-def confirm(client, web, preview_url: str, **fields):
-    page = client.get(preview_url)
-    return client.post(f"{preview_url}/confirm", data={"csrf_token": web.csrf(page.data), **fields})
-
-
-def kept_files(app) -> list[Path]:
-    folder = Path(app.instance_path) / "imports"
-    return sorted(folder.iterdir()) if folder.exists() else []
+    return upload_file(client, web, (io.BytesIO(data), name), **fields)
 
 
 @pytest.fixture
@@ -68,21 +53,9 @@ def admin(web):
     return web
 
 
-def plain(html: str) -> str:
-    """A page's text: tags left out, entities of quotes read, runs of white space as one space."""
-    text = re.sub(r"<[^>]+>", " ", html).replace("&#39;", "'").replace("&#34;", '"').replace("&amp;", "&")
-    return re.sub(r"\s+", " ", text).replace(" :", ":").replace(" ,", ",")
-
-
 def previewed(client, web, data: bytes, name: str = "paper.csv", **fields) -> tuple[str, str]:
     """Upload ``data``; the preview's URL and text (without tags)."""
-    response = upload(client, web, data, name, **fields)
-    assert response.status_code == 303, response.data
-    location = response.headers["Location"]
-    assert re.search(r"/staff/p/east/imports/[0-9a-f]{64}$", location), location
-    page = client.get(location)
-    assert page.status_code == 200
-    return location, plain(page.get_data(as_text=True))
+    return preview_file(client, web, (io.BytesIO(data), name), **fields)
 
 
 def test_only_admins_see_the_page_and_anonymous_signs_in(app, client, web, db):

@@ -9,7 +9,12 @@ import stat
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func
+from import_pages import confirm
+from import_pages import counts
+from import_pages import kept_files
+from import_pages import plain
+from import_pages import previewed
+from import_pages import upload
 from sqlalchemy import select
 
 from toolkit.store.models import Administration
@@ -37,45 +42,6 @@ FOREIGN_QR = DATA / "fhir_response_foreign.json"
 def attached(path: Path, data: bytes | None = None, name: str | None = None) -> tuple[io.BytesIO, str]:
     """A file field's value: the bytes of ``path`` (or ``data``) under its name (or ``name``)."""
     return io.BytesIO(path.read_bytes() if data is None else data), name or path.name
-
-
-def upload(client, web, file: tuple[io.BytesIO, str], url: str = EAST, **fields):
-    page = client.get(url)
-    form = {"csrf_token": web.csrf(page.data), "wave": "", "file": file, **fields}
-    return client.post(url, data=form, content_type="multipart/form-data")
-
-
-def plain(html: str) -> str:
-    """A page's text: tags left out, entities of quotes read, runs of white space as one space."""
-    text = re.sub(r"<[^>]+>", " ", html).replace("&#39;", "'").replace("&#34;", '"').replace("&amp;", "&")
-    return re.sub(r"\s+", " ", text).replace(" :", ":").replace(" ,", ",")
-
-
-def previewed(client, web, file, url: str = EAST, **fields) -> tuple[str, str]:
-    """Upload ``file``; the preview's URL and text (without tags)."""
-    response = upload(client, web, file, url, **fields)
-    assert response.status_code == 303, response.data
-    location = response.headers["Location"]
-    assert re.search(rf"{url}/[0-9a-f]{{64}}$", location), plain(client.get(location).get_data(as_text=True))
-    page = client.get(location)
-    assert page.status_code == 200
-    return location, plain(page.get_data(as_text=True))
-
-
-def confirm(client, web, preview_url: str, **fields):
-    page = client.get(preview_url)
-    return client.post(f"{preview_url}/confirm", data={"csrf_token": web.csrf(page.data), **fields})
-
-
-def kept_files(app) -> list[Path]:
-    folder = Path(app.instance_path) / "imports"
-    return sorted(folder.iterdir()) if folder.exists() else []
-
-
-def counts(db) -> dict[str, int]:
-    db.rollback()
-    models = (Participant, Administration, ItemResponse, ImportRecord)
-    return {m.__tablename__: db.scalar(select(func.count()).select_from(m)) for m in models}
 
 
 def stored(db, slug: str) -> dict[tuple[str, str, str], tuple[float | None, bool]]:
