@@ -74,6 +74,7 @@ KILL_GAP_S = (0.3, 0.8)
 READY_S = 1.0  # a worker this old has loaded the app and is serving
 WARM_UP_S = 20  # at most this long until every tablet has saved a page (staff signed in on each)
 TAIL_S = 1.5  # tablets keep going this long after the last kill
+ENOUGH_PAGES = 100  # ... and, within the deadline, until this many pages were acknowledged
 PAGES_PER_TABLET = 80  # a cap: the tablets stop when the kills are done, or at this
 PARTICIPANTS_PER_TABLET = PAGES_PER_TABLET // PAGES_PER_SESSION + 3  # spares for hand-overs cut by a kill
 ATTEMPTS = 30  # sends of one request before a tablet gives up
@@ -483,6 +484,11 @@ def test_acknowledged_pages_survive_killed_workers(database, tmp_path):
         killer.start()
         killer.join(DEADLINE_S / 2 + 5)
         time.sleep(TAIL_S)
+        # a slow or busy machine may finish the kills before enough pages went through: go on until they have
+        while len(record.acknowledged()) < ENOUGH_PAGES and time.monotonic() - started < DEADLINE_S * 3 / 4:
+            if record.errors:
+                break
+            time.sleep(0.1)
         stop.set()
         for th in tablets:
             th.join(max(0.1, DEADLINE_S - (time.monotonic() - started)))
@@ -517,5 +523,5 @@ def test_acknowledged_pages_survive_killed_workers(database, tmp_path):
     assert cut >= 3 and pages_cut >= 3, (
         f"only {cut} of {len(kills)} kills broke a request in flight ({pages_cut} page posts)"
     )
-    assert figures["acknowledged"] >= 100
+    assert figures["acknowledged"] >= ENOUGH_PAGES
     assert code == 0, log[-3000:]
