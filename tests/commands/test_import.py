@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from import_programs import add_program
+from import_programs import program_database
 from import_programs import run
 from sqlalchemy import func
 from sqlalchemy import select
@@ -28,10 +28,7 @@ GAD = [f"gad7_{i}" for i in range(1, 8)]
 @pytest.fixture
 def url(db_url, monkeypatch, tmp_path):
     """A migrated database with program east: waves baseline, 3month (windowed) and exit; PHQ-9 and GAD-7."""
-    monkeypatch.delenv("DATABASE_URL", raising=False)
-    monkeypatch.setenv("OUTCOMES_INSTANCE", str(tmp_path / "instance"))
-    add_program(db_url, "east")
-    return db_url
+    return program_database(db_url, monkeypatch, tmp_path)
 
 
 def wide_csv(rows: list[dict], columns: list[str] | None = None) -> str:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from import_programs import add_program
+from import_programs import program_database
 from import_programs import run
 from import_programs import stored
 
@@ -28,10 +29,7 @@ NO_ORDINAL = DATA / "fhir_response_no_ordinal.json"
 @pytest.fixture
 def url(db_url, monkeypatch, tmp_path):
     """A migrated database with program east: waves baseline, 3month (windowed) and exit; PHQ-9 and GAD-7."""
-    monkeypatch.delenv("DATABASE_URL", raising=False)
-    monkeypatch.setenv("OUTCOMES_INSTANCE", str(tmp_path / "instance"))
-    add_program(db_url, "east")
-    return db_url
+    return program_database(db_url, monkeypatch, tmp_path)
 
 
 def test_a_foreign_response_with_its_questionnaire_and_a_wrong_total(url):

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from import_programs import add_program
+from import_programs import program_database
 from import_programs import run
 from import_programs import stored
 from sqlalchemy import select
@@ -30,10 +31,7 @@ PHQ = [f"phq9_{i}" for i in range(1, 10)]
 @pytest.fixture
 def url(db_url, monkeypatch, tmp_path):
     """A migrated database with program east: waves baseline, 3month and exit; PHQ-9 and GAD-7."""
-    monkeypatch.delenv("DATABASE_URL", raising=False)
-    monkeypatch.setenv("OUTCOMES_INSTANCE", str(tmp_path / "instance"))
-    add_program(db_url, "east")
-    return db_url
+    return program_database(db_url, monkeypatch, tmp_path)
 
 
 def test_a_foreign_records_export_with_its_dictionary_and_a_map(url):

@@ -7,6 +7,7 @@ import csv
 import openpyxl
 import pytest
 from import_programs import add_program
+from import_programs import program_database
 from import_programs import run
 from sqlalchemy import select
 
@@ -93,10 +94,7 @@ def test_a_long_csv_and_an_xlsx_read_escaped_identifiers_back(tmp_path, registry
 @pytest.fixture
 def url(db_url, monkeypatch, tmp_path):
     """A migrated database with program east: waves baseline, 3month and exit; PHQ-9 and GAD-7."""
-    monkeypatch.delenv("DATABASE_URL", raising=False)
-    monkeypatch.setenv("OUTCOMES_INSTANCE", str(tmp_path / "instance"))
-    add_program(db_url, "east")
-    return db_url
+    return program_database(db_url, monkeypatch, tmp_path)
 
 
 def sites(url: str, slug: str) -> dict[str, tuple[str | None, str | None]]:

@@ -30,17 +30,31 @@ def add_program(url: str, slug: str) -> None:
         raise RuntimeError(added.output)
 
 
+def program_database(db_url: str, monkeypatch, tmp_path) -> str:
+    """``db_url`` with program ``east``, no outside DATABASE_URL, and an instance folder under ``tmp_path``."""
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.setenv("OUTCOMES_INSTANCE", str(tmp_path / "instance"))
+    add_program(db_url, "east")
+    return db_url
+
+
+def stored_in(session, slug: str) -> dict[tuple[str, str, str], tuple[float | None, bool]]:
+    """(participant, wave, item) -> (value, declined) of a program's stored answers, read in ``session``."""
+    rows = session.execute(
+        select(Participant.code, Wave.name, ItemResponse.item_id, ItemResponse.value, ItemResponse.declined)
+        .join(Administration, ItemResponse.administration_id == Administration.id)
+        .join(Participant, Administration.participant_id == Participant.id)
+        .join(Wave, Administration.wave_id == Wave.id)
+        .join(Program, Participant.program_id == Program.id)
+        .where(Program.slug == slug)
+    ).all()
+    return {(c, w, i): (None if v is None else float(v), bool(d)) for c, w, i, v, d in rows}
+
+
 def stored(url: str, slug: str) -> dict[tuple[str, str, str], tuple[float | None, bool]]:
     """(participant, wave, item) -> (value, declined) of a program's stored answers."""
     engine = make_engine(url)
     with make_sessionmaker(engine)() as s:
-        rows = s.execute(
-            select(Participant.code, Wave.name, ItemResponse.item_id, ItemResponse.value, ItemResponse.declined)
-            .join(Administration, ItemResponse.administration_id == Administration.id)
-            .join(Participant, Administration.participant_id == Participant.id)
-            .join(Wave, Administration.wave_id == Wave.id)
-            .join(Program, Participant.program_id == Program.id)
-            .where(Program.slug == slug)
-        ).all()
+        answers = stored_in(s, slug)
     engine.dispose()
-    return {(c, w, i): (None if v is None else float(v), bool(d)) for c, w, i, v, d in rows}
+    return answers

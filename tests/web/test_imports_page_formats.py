@@ -15,14 +15,10 @@ from import_pages import kept_files
 from import_pages import plain
 from import_pages import previewed
 from import_pages import upload
+from import_programs import stored_in
 from sqlalchemy import select
 
-from toolkit.store.models import Administration
 from toolkit.store.models import ImportRecord
-from toolkit.store.models import ItemResponse
-from toolkit.store.models import Participant
-from toolkit.store.models import Program
-from toolkit.store.models import Wave
 from toolkit.store.programs import create_program
 from toolkit.store.users import create_user
 
@@ -45,17 +41,9 @@ def attached(path: Path, data: bytes | None = None, name: str | None = None) -> 
 
 
 def stored(db, slug: str) -> dict[tuple[str, str, str], tuple[float | None, bool]]:
-    """(participant, wave, item) -> (value, declined) of a program's stored answers."""
+    """(participant, wave, item) -> (value, declined) of a program's stored answers, as the app committed them."""
     db.rollback()
-    rows = db.execute(
-        select(Participant.code, Wave.name, ItemResponse.item_id, ItemResponse.value, ItemResponse.declined)
-        .join(Administration, ItemResponse.administration_id == Administration.id)
-        .join(Participant, Administration.participant_id == Participant.id)
-        .join(Wave, Administration.wave_id == Wave.id)
-        .join(Program, Participant.program_id == Program.id)
-        .where(Program.slug == slug)
-    ).all()
-    return {(c, w, i): (None if v is None else float(v), bool(d)) for c, w, i, v, d in rows}
+    return stored_in(db, slug)
 
 
 @pytest.fixture
