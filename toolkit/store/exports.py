@@ -121,14 +121,12 @@ def _queries(where: list) -> tuple[Select, Select]:
 
 def _responses(raw: pd.DataFrame, admins: pd.DataFrame, visit_of_admin: np.ndarray) -> pd.DataFrame:
     """The responses frame (:data:`RESPONSE_COLUMNS`) from the answers read and each administration's visit."""
-    import numpy as np
     import pandas as pd
 
     admin = raw["admin"].to_numpy()
     instrument_of_admin = pd.Categorical(admins["instrument"])
-    lookup = np.full(int(admins["admin"].max()) + 1 if len(admins) else 1, -1, dtype="int64")
-    lookup[admins["admin"].to_numpy()] = np.arange(len(admins))
-    row = lookup[admin]
+    # each answer's administration as a row of ``admins`` (by hash: ids grow with the whole database)
+    row = pd.Index(admins["admin"].to_numpy()).get_indexer(admin)
     return pd.DataFrame(
         {
             "visit": visit_of_admin[row],
